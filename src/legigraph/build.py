@@ -1,0 +1,245 @@
+"""Build the legigraph graph: ontology + curated data → ``build/``.
+
+Steps: parse every Turtle file, map every CSV table, read the ordinance texts into ELI
+versions and subdivisions, add derived facts (amendment texts, quoted source lines,
+version end dates), check the result against the SHACL shapes, then write ``build/``
+(Turtle, sorted N-Triples, the embedded store and a manifest) into a fresh folder that
+replaces the old one only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, XSD
+
+from legigraph import ids, ordinance, tables
+from legigraph.io import InputError, atomic_write, parse_rdf
+from legigraph.namespaces import ELI, LG, SCHEMA, bind_prefixes
+from legigraph.paths import Layout
+
+KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    out_dir: Path
+    triples: int
+    manifest: dict[str, Any]
+    violations: int = 0
+    report_text: str = ""
+    inputs: list[Path] = field(default_factory=list)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def input_files(layout: Layout) -> list[Path]:
+    """Every hand-written input of the build, in a stable order."""
+    files = sorted(layout.ontology.glob("*.ttl")) + sorted(layout.data.glob("*.ttl"))
+    files += sorted(layout.data.glob("mappings/*.yaml")) + sorted(layout.data.glob("tables/*.csv"))
+    files.append(layout.data / "sources.yaml")
+    spec = _sources(layout)
+    files.append(layout.data / spec["seed"]["file"])
+    files += [layout.data / item["file"] for item in spec["ordinance_texts"]]
+    return files
+
+
+def _sources(layout: Layout) -> dict[str, Any]:
+    path = layout.data / "sources.yaml"
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise InputError(path, f"cannot read: {err}", "fix data/sources.yaml") from err
+    if not isinstance(spec, dict):
+        raise InputError(path, "expected a mapping", "see docs/model.md")
+    return spec
+
+
+def _add_seed(graph: Graph, layout: Layout, spec: dict[str, Any]) -> None:
+    seed_path = layout.data / spec["file"]
+    doc = ids.source_document(spec["name"])
+    graph.add((doc, RDF.type, FOAF.Document))
+    graph.add((doc, RDF.type, PROV.Entity))
+    graph.add((doc, DCTERMS.title, Literal(spec["title_ko"], lang="ko")))
+    graph.add((doc, DCTERMS.title, Literal(spec["title_en"], lang="en")))
+    graph.add((doc, DCTERMS.identifier, Literal(spec["file"])))
+    graph.add((doc, LG.sha256, Literal(_sha256(seed_path))))
+    lines = seed_path.read_text(encoding="utf-8").splitlines()
+    for loc in graph.subjects(LG.sourceDocument, doc):
+        first, last = (int(str(graph.value(loc, p))) for p in (LG.firstLine, LG.lastLine))
+        if not 1 <= first <= last <= len(lines):
+            raise InputError(
+                seed_path,
+                f"source location {loc} lines {first}-{last} are outside "
+                f"the document (1-{len(lines)})",
+                "fix tables/source-locations.csv",
+            )
+        quote = "\n".join(line.strip() for line in lines[first - 1 : last] if line.strip())
+        graph.add((loc, LG.quote, Literal(quote, lang="ko")))
+
+
+def _add_ordinance_texts(graph: Graph, layout: Layout, items: list[dict[str, Any]]) -> None:
+    versions: dict[str, list[tuple[str, URIRef]]] = {}
+    for item in items:
+        path = layout.data / item["file"]
+        law = ordinance.read_law_text(path)
+        meta = ordinance.version_metadata(law)
+        work_id = str(item["work"])
+        if meta.get("local_law_id") not in (None, work_id):
+            raise InputError(
+                path,
+                f"자치법규ID {meta['local_law_id']} does not match work {work_id}",
+                "fix data/sources.yaml or the front matter",
+            )
+        work = ids.ordinance(work_id)
+        version = ids.ordinance_version(work_id, meta["promulgated"])
+        doc = ids.source_document(item["name"])
+        graph.add((doc, RDF.type, FOAF.Document))
+        graph.add((doc, RDF.type, PROV.Entity))
+        graph.add((doc, DCTERMS.title, Literal(item["title_en"], lang="en")))
+        graph.add((doc, DCTERMS.identifier, Literal(item["file"])))
+        graph.add((doc, LG.sha256, Literal(law.sha256)))
+        if "origin" in item:
+            graph.add((doc, DCTERMS.source, ids.external(item["origin"])))
+        for other in item.get("derived_from", []):
+            graph.add((doc, PROV.wasDerivedFrom, ids.source_document(other)))
+        for fragment in item.get("seed_fragments", []):
+            graph.add((doc, PROV.wasDerivedFrom, ids.source_location(ids.SEED, fragment)))
+        graph.add((version, RDF.type, LG.OrdinanceVersion))
+        graph.add((version, ELI.realizes, work))
+        graph.add((work, ELI.is_realized_by, version))
+        graph.add((version, ELI.title, Literal(law.title, lang="ko")))
+        graph.add((version, ELI.language, KOREAN))
+        graph.add((version, ELI.version_date, Literal(meta["promulgated"], datatype=XSD.date)))
+        graph.add((version, ELI.date_publication, Literal(meta["promulgated"], datatype=XSD.date)))
+        graph.add(
+            (version, ELI.first_date_entry_in_force, Literal(meta["in_force"], datatype=XSD.date))
+        )
+        graph.add((version, LG.promulgationNumber, Literal(meta["promulgation_number"])))
+        if "serial" in meta:
+            graph.add((version, LG.localLawSerialNumber, Literal(meta["serial"])))
+        graph.add((version, PROV.wasDerivedFrom, doc))
+        ordinance.to_graph(law, work, version, graph)
+        versions.setdefault(work_id, []).append((meta["in_force"], version))
+    for chain in versions.values():
+        chain.sort()
+        for (_, older), (start, _newer) in pairwise(chain):
+            end = dt.date.fromisoformat(start) - dt.timedelta(days=1)
+            graph.add(
+                (older, ELI.date_no_longer_in_force, Literal(end.isoformat(), datatype=XSD.date))
+            )
+
+
+def _add_amendment_texts(graph: Graph) -> None:
+    for amendment in graph.subjects(RDF.type, LG.Amendment):
+        for link, text_prop in (
+            (LG.provisionBefore, LG.textBefore),
+            (LG.provisionAfter, LG.textAfter),
+        ):
+            prov_version = graph.value(amendment, link)
+            if prov_version is None:
+                continue
+            text = graph.value(prov_version, SCHEMA.text)
+            if text is None:
+                raise InputError(
+                    "data/ordinance-2229686.ttl",
+                    f"amendment {amendment} points at {prov_version}, which has no text",
+                    "check the provision path against the ordinance texts",
+                )
+            graph.add((amendment, text_prop, text))
+
+
+def build_graph(layout: Layout | None = None) -> Graph:
+    """Parse and merge every input into one graph (nothing is written)."""
+    layout = layout or Layout.default()
+    graph = bind_prefixes(Graph())
+    for path in sorted(layout.ontology.glob("*.ttl")) + sorted(layout.data.glob("*.ttl")):
+        parse_rdf(path, graph)
+    for mapping in sorted(layout.data.glob("mappings/*.yaml")):
+        scratch = Graph()
+        tables.map_table(mapping, scratch)
+        graph += scratch
+    spec = _sources(layout)
+    _add_seed(graph, layout, spec["seed"])
+    _add_ordinance_texts(graph, layout, spec["ordinance_texts"])
+    _add_amendment_texts(graph)
+    return graph
+
+
+def _counts(graph: Graph) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for cls in graph.objects(None, RDF.type):
+        key = graph.namespace_manager.normalizeUri(cls)  # type: ignore[arg-type]
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _sorted_ntriples(graph: Graph) -> str:
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
+
+
+def build(
+    layout: Layout | None = None, *, validate: bool = True, store: bool = True
+) -> BuildResult:
+    """Build ``build/`` from the inputs; on any error or violation the old build is kept."""
+    from legigraph import store as store_mod
+    from legigraph.validate import validate_graph
+
+    layout = layout or Layout.default()
+    inputs = input_files(layout)
+    graph = build_graph(layout)
+    violations, report_text = 0, ""
+    if validate:
+        result = validate_graph(graph, layout=layout)
+        violations, report_text = result.violations, result.text
+    manifest: dict[str, Any] = {
+        "triples": len(graph),
+        "classes": _counts(graph),
+        "inputs": {str(p.relative_to(layout.root)): _sha256(p) for p in inputs},
+        "violations": violations,
+        "outputs": ["legigraph.ttl", "legigraph.nt", "store/", "manifest.json"],
+    }
+    out = layout.build
+    if violations:
+        return BuildResult(out, len(graph), manifest, violations, report_text, inputs)
+    layout.root.mkdir(parents=True, exist_ok=True)
+    canonical = bind_prefixes(Graph())
+    canonical += to_canonical_graph(graph)  # stable blank-node labels: reproducible output
+    graph = canonical
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=layout.root))
+    try:
+        with atomic_write(staging / "legigraph.nt") as handle:
+            handle.write(_sorted_ntriples(graph))
+        with atomic_write(staging / "legigraph.ttl") as handle:
+            handle.write(graph.serialize(format="longturtle"))
+        if store:
+            store_mod.create_store(staging / "store", staging / "legigraph.nt")
+        with atomic_write(staging / "manifest.json") as handle:
+            json.dump(manifest, handle, ensure_ascii=False, indent=2, sort_keys=True)
+            handle.write("\n")
+        old = layout.root / ".build-old"
+        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(out, len(graph), manifest, 0, report_text, inputs)

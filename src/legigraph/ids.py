@@ -1,0 +1,218 @@
+"""Mint every legigraph IRI, in one place, from official identifiers.
+
+The patterns are documented in ``docs/model.md``. Nothing else in the package builds IRIs
+by hand: a new kind of resource gets a function here first. All IRIs are ASCII; Korean
+text lives in labels.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+from legigraph.namespaces import BASE
+
+SEOUL = "kr-11"  # ISO 3166-2:KR-11, 서울특별시
+KOREA = "kr"
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PATH_STEP = re.compile(r"^(?:art|para|item|subitem)_[0-9]+(?:-[0-9]+)?$|^addendum_[0-9]+$")
+_DIGITS = re.compile(r"^[0-9]+$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+# 가 나 다 … the order of 목 (sub-items) in Korean legislation.
+SUBITEM_LETTERS = "가나다라마바사아자차카타파하"
+_CITE_STEP = re.compile(r"제\s*([0-9]+)\s*(조|항|호)(?:\s*의\s*([0-9]+))?|([가-하])\s*목")
+_STEP_KIND = {"조": "art", "항": "para", "호": "item"}
+
+
+class IdError(ValueError):
+    """An identifier that cannot be turned into a legigraph IRI."""
+
+
+def _iri(path: str) -> URIRef:
+    if not path.isascii():
+        raise IdError(f"IRI path {path!r} is not ASCII")
+    return URIRef(BASE + path)
+
+
+def slug(value: str, what: str = "slug") -> str:
+    """Check that ``value`` is a lowercase ASCII slug (``digital-policy-office``)."""
+    if not _SLUG.match(value):
+        raise IdError(
+            f"{what} {value!r} is not a lowercase ASCII slug: use a-z, 0-9 and single hyphens"
+        )
+    return value
+
+
+def digits(value: str | int, what: str) -> str:
+    """Check that ``value`` is an official numeric identifier and return it as text."""
+    text = str(value)
+    if not _DIGITS.match(text):
+        raise IdError(f"{what} {value!r} must be digits only")
+    return text
+
+
+def date(value: str) -> str:
+    """Check an ISO date (``2024-03-26``) used in an IRI."""
+    if not _DATE.match(value):
+        raise IdError(f"date {value!r} must be YYYY-MM-DD")
+    return value
+
+
+def provision_path(path: str) -> str:
+    """Check a provision path such as ``art_7/item_4``."""
+    steps = path.split("/")
+    if not path or not all(_PATH_STEP.match(step) for step in steps):
+        raise IdError(
+            f"provision path {path!r} is not of the form art_N[/para_N][/item_N][/subitem_N]"
+        )
+    return path
+
+
+def path_from_citation(label: str) -> str:
+    """Turn a Korean provision label into a path: ``제7조제4호`` → ``art_7/item_4``.
+
+    ``제4조의2`` becomes ``art_4-2``; ``가목`` becomes ``subitem_1``.
+    """
+    steps: list[str] = []
+    pos = 0
+    text = label.replace(" ", "")
+    for match in _CITE_STEP.finditer(text):
+        if match.start() != pos:
+            break
+        pos = match.end()
+        if match.group(4):
+            steps.append(f"subitem_{SUBITEM_LETTERS.index(match.group(4)) + 1}")
+            continue
+        step = f"{_STEP_KIND[match.group(2)]}_{match.group(1)}"
+        if match.group(3):
+            step += f"-{match.group(3)}"
+        steps.append(step)
+    if not steps or pos != len(text):
+        raise IdError(f"cannot read provision label {label!r} (expected e.g. 제7조제4호)")
+    return provision_path("/".join(steps))
+
+
+# --- legislation (ELI) ---------------------------------------------------------------
+
+
+def ordinance(local_law_id: str | int, jurisdiction: str = SEOUL) -> URIRef:
+    """Ordinance work from its 자치법규ID."""
+    return _iri(f"eli/{jurisdiction}/ordin/{digits(local_law_id, '자치법규ID')}")
+
+
+def ordinance_version(local_law_id: str | int, promulgated: str) -> URIRef:
+    """Consolidated version of an ordinance, by its 공포일자."""
+    return URIRef(f"{ordinance(local_law_id)}/{date(promulgated)}")
+
+
+def provision(work: URIRef, path: str) -> URIRef:
+    """Subdivision of a work or of a version (``…/art_7/item_4``)."""
+    return URIRef(f"{work}/{provision_path(path)}")
+
+
+def amending_act(promulgation_number: str | int, jurisdiction: str = SEOUL) -> URIRef:
+    """Amending ordinance, by its 공포번호."""
+    return _iri(f"eli/{jurisdiction}/ordin-amend/{digits(promulgation_number, '공포번호')}")
+
+
+def amendment(act: URIRef, n: int) -> URIRef:
+    """The ``n``-th textual amendment made by an amending act."""
+    return URIRef(f"{act}/amendment/{n}")
+
+
+def national_law(law_id: str) -> URIRef:
+    """National statute work, by its 법령ID (keeps leading zeros: ``014217``)."""
+    return _iri(f"eli/{KOREA}/law/{digits(law_id, '법령ID')}")
+
+
+# --- draft legislation (ELI-DL) ------------------------------------------------------
+
+
+def bill(year: int, number: int, jurisdiction: str = SEOUL) -> URIRef:
+    """Council bill, by year of proposal and bill number (의안번호)."""
+    return _iri(f"eli/dl/{jurisdiction}/bill/{year}/{digits(number, '의안번호')}")
+
+
+def process(year: int, number: int, jurisdiction: str = SEOUL) -> URIRef:
+    """Legislative process of a bill."""
+    return _iri(f"eli/dl/{jurisdiction}/proc/{year}/{digits(number, '의안번호')}")
+
+
+def activity(year: int, number: int, name: str, jurisdiction: str = SEOUL) -> URIRef:
+    """One activity of a bill's process (``proposal``, ``referral``, ``review``)."""
+    return _iri(f"eli/dl/{jurisdiction}/event/{year}-{digits(number, '의안번호')}-{slug(name)}")
+
+
+def participation(year: int, number: int, role: str, n: int, jurisdiction: str = SEOUL) -> URIRef:
+    """The ``n``-th participation of a role in a bill's process."""
+    return _iri(
+        f"eli/dl/{jurisdiction}/participation/{year}-{digits(number, '의안번호')}-{slug(role)}-{n}"
+    )
+
+
+# --- documents, agents, projects -----------------------------------------------------
+
+
+def review_report(year: int, number: int, jurisdiction: str = SEOUL) -> URIRef:
+    """Committee review report (검토보고서) on a bill."""
+    return _iri(f"doc/{jurisdiction}/review-report/{year}-{digits(number, '의안번호')}")
+
+
+def report_part(report: URIRef, kind: str, name: str) -> URIRef:
+    """A part of a report: ``opinion/art_3``, ``result/videos-monitored``, ``policy/…``."""
+    part = provision_path(name) if kind == "opinion" else slug(name)
+    return URIRef(f"{report}/{slug(kind)}/{part}")
+
+
+def person(name: str) -> URIRef:
+    """A person, by curated slug."""
+    return _iri(f"id/person/{slug(name, 'person slug')}")
+
+
+def organisation(name: str) -> URIRef:
+    """An organisation or unit, by curated slug."""
+    return _iri(f"id/org/{slug(name, 'organisation slug')}")
+
+
+def ai_project(year: int, serial: int, jurisdiction: str = SEOUL) -> URIRef:
+    """An AI project record, by year of the register and its 연번."""
+    if not 1 <= serial <= 99:
+        raise IdError(f"AI project serial {serial} must be 1..99")
+    return _iri(f"id/{jurisdiction}/ai-project/{year}/{serial:02d}")
+
+
+def quantity(project: URIRef, name: str) -> URIRef:
+    """A quantity stated for a project."""
+    return URIRef(f"{project}/quantity/{slug(name)}")
+
+
+def concept_scheme(scheme: str) -> URIRef:
+    """A SKOS concept scheme (code list)."""
+    return _iri(f"code/{slug(scheme, 'scheme')}")
+
+
+def concept(scheme: str, code: str) -> URIRef:
+    """A concept of a code list."""
+    return URIRef(f"{concept_scheme(scheme)}/{slug(code, 'code')}")
+
+
+def source_document(name: str) -> URIRef:
+    """A source document (the seed, a national text)."""
+    return _iri(f"source/{slug(name, 'source name')}")
+
+
+def source_location(document: URIRef, fragment: str) -> URIRef:
+    """A span of lines in a source document."""
+    return URIRef(f"{document}/{slug(fragment, 'source fragment')}")
+
+
+def external(url: str) -> URIRef:
+    """An outside address (law.go.kr …) as an ASCII URI: non-ASCII is percent-encoded."""
+    return URIRef(quote(url, safe=":/?#[]@!$&'()*+,;=%-._~"))
+
+
+SEED = source_document("seed-424a4ad638a5c806")

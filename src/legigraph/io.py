@@ -1,0 +1,119 @@
+"""Safe input and output: parse RDF with errors that name the file and line, write atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from rdflib import Graph
+
+from legigraph.namespaces import bind_prefixes
+from legigraph.text import has_decomposed_hangul
+
+FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".trig": "trig",
+}
+
+_LINE = re.compile(r"line[: ]+(\d+)", re.IGNORECASE)
+
+
+class InputError(Exception):
+    """Unreadable or malformed input; the message names the file (and line) and a fix."""
+
+    def __init__(self, path: Path | str, problem: str, hint: str = "", line: int | None = None):
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        self.hint = hint
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {problem}" + (f"\n  hint: {hint}" if hint else ""))
+
+
+def rdf_format(path: Path) -> str:
+    """The rdflib parser name for ``path``, from its suffix."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            path,
+            f"unknown RDF file type {path.suffix!r}",
+            "use one of " + ", ".join(sorted(FORMATS)),
+        )
+    return fmt
+
+
+def parse_rdf(path: Path, graph: Graph | None = None) -> Graph:
+    """Parse one RDF file into ``graph`` (a fresh graph by default).
+
+    The file is parsed into a scratch graph first, so a broken file adds nothing to
+    ``graph``. rdflib's JSON-LD loader is not allowed to fetch remote contexts.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "file does not exist", "check the path")
+    if not path.is_file():
+        raise InputError(path, "not a regular file", "pass an RDF file, not a directory")
+    fmt = rdf_format(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        raise InputError(path, "not valid UTF-8", "save the file as UTF-8", line) from err
+    if not text.strip():
+        raise InputError(path, "file is empty", "add RDF statements or remove the file")
+    for number, content in enumerate(text.splitlines(), start=1):
+        if has_decomposed_hangul(content):
+            raise InputError(
+                path,
+                "decomposed (NFD) Hangul found",
+                "normalise the file to NFC (e.g. python -c 'unicodedata.normalize(\"NFC\", …)')",
+                number,
+            )
+    scratch = Graph()
+    try:
+        if fmt == "json-ld":
+            scratch.parse(data=text, format=fmt, base=path.resolve().as_uri())
+        else:
+            scratch.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except Exception as err:  # rdflib raises many unrelated types for syntax errors
+        message = " ".join(str(err).split())
+        match = _LINE.search(message)
+        raise InputError(
+            path,
+            f"cannot parse as {fmt}: {message[:300]}",
+            f"fix the {fmt} syntax at the line shown",
+            int(match.group(1)) if match else None,
+        ) from err
+    target = graph if graph is not None else bind_prefixes(Graph())
+    for triple in scratch:
+        target.add(triple)
+    for prefix, ns in scratch.namespaces():
+        if prefix and not any(p == prefix for p, _ in target.namespaces()):
+            target.bind(prefix, ns)
+    return target
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str = "w") -> Iterator[IO[str]]:
+    """Write ``path`` through a temporary file renamed into place only on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, encoding="utf-8", newline="\n") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

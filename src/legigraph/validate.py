@@ -1,0 +1,184 @@
+"""Validate data against the legigraph SHACL profile, alone or in the context of the build.
+
+New data is checked together with the built graph, so references to existing bills,
+provisions and departments resolve. pySHACL runs with no OWL imports, no SHACL-JS and
+no inference: nothing is fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from legigraph.io import InputError, parse_rdf
+from legigraph.namespaces import SH, bind_prefixes
+from legigraph.paths import Layout
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, flattened for people."""
+
+    focus: str
+    path: str
+    value: str
+    severity: str
+    messages: dict[str, str]
+    shape: str
+    focus_iri: str = ""
+    where: str = ""
+
+    def message(self, lang: str = "en") -> str:
+        return (
+            self.messages.get(lang)
+            or self.messages.get("en")
+            or next(iter(self.messages.values()), "constraint violated")
+        )
+
+
+@dataclass
+class ValidationResult:
+    """The outcome of a validation: conformance, results and the full report graph."""
+
+    conforms: bool
+    violations: int
+    results: list[Violation] = field(default_factory=list)
+    report: Graph = field(default_factory=Graph)
+    text: str = ""
+
+    def render(self, lang: str = "en") -> str:
+        """A readable report: one block per result."""
+        if self.conforms:
+            return "conforms: 0 violations" if lang == "en" else "적합: 위반 0건"
+        lines = []
+        for res in self.results:
+            lines.append(f"{res.severity}: {res.message(lang)}")
+            lines.append(f"  node:  {res.focus}" + (f"  ({res.where})" if res.where else ""))
+            if res.path:
+                lines.append(f"  path:  {res.path}")
+            if res.value:
+                lines.append(f"  value: {res.value}")
+            lines.append(f"  shape: {res.shape}")
+        head = f"{self.violations} violation(s)" if lang == "en" else f"위반 {self.violations}건"
+        return head + "\n" + "\n".join(lines)
+
+
+def load_shapes(layout: Layout) -> Graph:
+    """All shape files of the profile."""
+    shapes = Graph()
+    for path in sorted(layout.shapes.glob("*.ttl")):
+        parse_rdf(path, shapes)
+    return shapes
+
+
+def _short(graph: Graph, node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        return graph.namespace_manager.normalizeUri(node)
+    return node.n3()
+
+
+def _results(report: Graph, data: Graph) -> list[Violation]:
+    out = []
+    for res in report.subjects(RDF.type, SH.ValidationResult):
+        messages: dict[str, str] = {}
+        for msg in report.objects(res, SH.resultMessage):
+            if isinstance(msg, Literal):
+                messages.setdefault(msg.language or "en", str(msg))
+        severity = report.value(res, SH.resultSeverity)
+        out.append(
+            Violation(
+                focus=_short(data, report.value(res, SH.focusNode)),
+                path=_short(data, report.value(res, SH.resultPath)),
+                value=_short(data, report.value(res, SH.value)),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                messages=messages,
+                shape=_short(data, report.value(res, SH.sourceShape)),
+                focus_iri=str(report.value(res, SH.focusNode) or ""),
+            )
+        )
+    return sorted(out, key=lambda v: (v.focus, v.path, v.shape, v.value))
+
+
+def validate_graph(
+    data: Graph, shapes: Graph | None = None, layout: Layout | None = None
+) -> ValidationResult:
+    """Validate ``data`` (already merged) against the profile."""
+    layout = layout or Layout.default()
+    shapes = shapes if shapes is not None else load_shapes(layout)
+    if len(shapes) == 0:
+        return ValidationResult(True, 0, text="no shapes found")
+    conforms, report, text = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        js=False,
+        do_owl_imports=False,
+        allow_warnings=False,
+        abort_on_first=False,
+    )
+    results = _results(report, data)
+    violations = sum(1 for r in results if r.severity == "Violation")
+    return ValidationResult(bool(conforms), violations, results, bind_prefixes(report), str(text))
+
+
+def _locate(focus: URIRef | str, files: Sequence[Path]) -> str:
+    needle = str(focus)
+    tail = needle.rsplit("/", 1)[-1]
+    for path in files:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        for candidates in ([needle], [tail] if len(tail) > 3 else []):
+            for number, line in enumerate(lines, start=1):
+                if any(c in line for c in candidates):
+                    return f"{path}:{number}"
+    return ""
+
+
+def context_graph(layout: Layout) -> Graph:
+    """The built graph, read from ``build/legigraph.nt`` (built on the fly if missing)."""
+    built = layout.build / "legigraph.nt"
+    if built.exists():
+        return parse_rdf(built)
+    from legigraph.build import build_graph
+
+    return build_graph(layout)
+
+
+def validate(
+    files: Iterable[str | Path],
+    layout: Layout | None = None,
+    *,
+    context: bool = True,
+) -> ValidationResult:
+    """Validate RDF files in the context of the built graph.
+
+    Every file is parsed before anything is merged; an unreadable file raises
+    :class:`legigraph.io.InputError` naming it.
+    """
+    layout = layout or Layout.default()
+    paths = [Path(f) for f in files]
+    if not paths:
+        raise InputError("(arguments)", "no files to validate", "pass one or more RDF files")
+    parsed = [parse_rdf(p) for p in paths]
+    data = context_graph(layout) if context else bind_prefixes(Graph())
+    for graph in parsed:
+        data += graph
+    result = validate_graph(data, layout=layout)
+    new_nodes = {str(s) for g in parsed for s in g.subjects()}
+    located = [
+        replace(res, where=_locate(res.focus_iri, paths)) if res.focus_iri in new_nodes else res
+        for res in result.results
+    ]
+    result.results = located
+    return result

@@ -1,0 +1,93 @@
+"""The build: reproducible output, atomic replacement, faithful derived facts."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from legigraph import ids
+from legigraph.build import BuildResult, build
+from legigraph.io import InputError
+from legigraph.namespaces import LG, SCHEMA
+from tests.conftest import copy_project
+
+ORD = ids.ordinance("2229686")
+
+
+def test_build_writes_all_outputs(built: BuildResult) -> None:
+    out = built.out_dir
+    for name in ("legigraph.nt", "legigraph.ttl", "manifest.json", "store"):
+        assert (out / name).exists(), name
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["triples"] == built.triples
+    assert manifest["classes"]["lg:AIProject"] == 18
+    assert manifest["violations"] == 0
+    assert "data/bill-1544.ttl" in manifest["inputs"]
+
+
+def test_build_is_reproducible(built: BuildResult, tmp_path: Path) -> None:
+    second = build(copy_project(tmp_path))
+    for name in ("legigraph.nt", "manifest.json"):
+        assert (second.out_dir / name).read_bytes() == (built.out_dir / name).read_bytes()
+
+
+def test_failed_build_leaves_previous_build(tmp_path: Path) -> None:
+    layout = copy_project(tmp_path)
+    first = build(layout, store=False)
+    before = (first.out_dir / "legigraph.nt").read_bytes()
+    (layout.data / "bill-1544.ttl").write_text("@prefix broken", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        build(layout, store=False)
+    assert "bill-1544.ttl" in str(err.value)
+    assert (first.out_dir / "legigraph.nt").read_bytes() == before
+    assert not list(tmp_path.glob(".build-*"))
+
+
+def test_every_iri_is_ascii_and_every_literal_nfc(graph: Graph) -> None:
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef):
+                assert str(term).isascii(), term
+            elif isinstance(term, Literal):
+                assert unicodedata.is_normalized("NFC", str(term)), term
+
+
+def test_both_versions_have_every_article(graph: Graph) -> None:
+    for date, items in (("2023-05-22", 4), ("2024-03-26", 5)):
+        version = ids.ordinance_version("2229686", date)
+        parts = set(graph.subjects(LG.inVersion, version))
+        articles = {p for p in parts if str(p).rsplit("/", 1)[-1].startswith("art_")}
+        assert len(articles) == 9, date
+        art7_items = [p for p in parts if "/art_7/item_" in str(p)]
+        assert len(art7_items) == items, date
+
+
+def test_amendment_texts_come_from_the_versions(graph: Graph) -> None:
+    amd = ids.amendment(ids.amending_act(9173), 1)
+    before = str(graph.value(amd, LG.textBefore))
+    after = str(graph.value(amd, LG.textAfter))
+    assert "인공지능사업" not in before
+    assert "신기술기반사업, 인공지능사업, 공간개발사업" in after
+    assert before.replace("공간개발사업", "인공지능사업, 공간개발사업") == after
+
+
+def test_source_locations_quote_the_seed(graph: Graph) -> None:
+    loc = ids.source_location(ids.SEED, "sec-1-ga")
+    assert str(graph.value(loc, LG.quote)) == "가. 의안번호 : 제1544호"
+    contact = str(graph.value(ids.source_location(ids.SEED, "contact"), LG.quote))
+    assert "02-2180-8055" in contact
+
+
+def test_provision_texts_match_the_national_text(graph: Graph) -> None:
+    after = ids.ordinance_version("2229686", "2024-03-26")
+    item = ids.provision(after, "art_7/item_4")
+    assert (
+        str(graph.value(item, SCHEMA.text))
+        == "신기술 및 인공지능을 활용한 시책 개발 및 보급을 위한 사업"
+    )
+    assert (ids.provision(ORD, "art_7/item_4"), RDF.type, None) in graph
