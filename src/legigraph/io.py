@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from rdflib import Graph
 
@@ -81,6 +82,8 @@ def parse_rdf(path: Path, graph: Graph | None = None) -> Graph:
                 "normalise the file to NFC (e.g. python -c 'unicodedata.normalize(\"NFC\", …)')",
                 number,
             )
+    if fmt == "json-ld":
+        _refuse_remote_contexts(path, text)
     scratch = Graph()
     try:
         if fmt == "json-ld":
@@ -103,6 +106,38 @@ def parse_rdf(path: Path, graph: Graph | None = None) -> Graph:
         if prefix and not any(p == prefix for p, _ in target.namespaces()):
             target.bind(prefix, ns)
     return target
+
+
+def _remote_contexts(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                for ctx in value if isinstance(value, list) else [value]:
+                    if isinstance(ctx, str):
+                        yield ctx
+                    else:
+                        yield from _remote_contexts(ctx)
+            else:
+                yield from _remote_contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _remote_contexts(item)
+
+
+def _refuse_remote_contexts(path: Path, text: str) -> None:
+    """JSON-LD may name remote @context documents; legigraph never fetches them."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(
+            path, f"not valid JSON: {err.msg}", "fix the JSON syntax", err.lineno
+        ) from err
+    for ctx in _remote_contexts(doc):
+        raise InputError(
+            path,
+            f"JSON-LD @context refers to a remote document {ctx!r}",
+            "inline the context object in the file; legigraph does not fetch from the network",
+        )
 
 
 @contextmanager

@@ -1,0 +1,73 @@
+"""IRI minting: documented patterns, ASCII only, errors for bad identifiers."""
+
+from __future__ import annotations
+
+import pytest
+
+from legigraph import ids
+
+B = "https://w3id.org/legigraph/"
+
+
+@pytest.mark.parametrize(
+    ("iri", "expected"),
+    [
+        (ids.bill(2024, 1544), "eli/dl/kr-11/bill/2024/1544"),
+        (ids.process(2024, 1544), "eli/dl/kr-11/proc/2024/1544"),
+        (ids.activity(2024, 1544, "referral"), "eli/dl/kr-11/event/2024-1544-referral"),
+        (ids.ordinance("2229686"), "eli/kr-11/ordin/2229686"),
+        (ids.ordinance_version("2229686", "2024-03-26"), "eli/kr-11/ordin/2229686/2024-03-26"),
+        (
+            ids.provision(ids.ordinance(2229686), "art_7/item_4"),
+            "eli/kr-11/ordin/2229686/art_7/item_4",
+        ),
+        (ids.amendment(ids.amending_act(9173), 1), "eli/kr-11/ordin-amend/9173/amendment/1"),
+        (ids.national_law("014217"), "eli/kr/law/014217"),
+        (ids.ai_project(2024, 5), "id/kr-11/ai-project/2024/05"),
+        (ids.organisation("digital-policy-office"), "id/org/digital-policy-office"),
+        (ids.concept("ai-technique", "chatbot"), "code/ai-technique/chatbot"),
+        (
+            ids.report_part(ids.review_report(2024, 1544), "opinion", "art_7/item_4"),
+            "doc/kr-11/review-report/2024-1544/opinion/art_7/item_4",
+        ),
+    ],
+)
+def test_patterns(iri: str, expected: str) -> None:
+    assert str(iri) == B + expected
+
+
+@pytest.mark.parametrize(
+    ("label", "path"),
+    [
+        ("제3조", "art_3"),
+        ("제7조제4호", "art_7/item_4"),
+        ("제2조 제2호", "art_2/item_2"),
+        ("제4조의2제1항제3호가목", "art_4-2/para_1/item_3/subitem_1"),
+        ("제10조제2항", "art_10/para_2"),
+    ],
+)
+def test_path_from_citation(label: str, path: str) -> None:
+    assert ids.path_from_citation(label) == path
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: ids.organisation("디지털정책관"), "not a lowercase ASCII slug"),
+        (lambda: ids.organisation("Digital_Policy"), "not a lowercase ASCII slug"),
+        (lambda: ids.ordinance("22-29"), "digits only"),
+        (lambda: ids.ordinance_version("2229686", "2024-3-26"), "YYYY-MM-DD"),
+        (lambda: ids.provision(ids.ordinance(1), "article_3"), "provision path"),
+        (lambda: ids.ai_project(2024, 100), "1..99"),
+        (lambda: ids.path_from_citation("제3항조"), "cannot read provision label"),
+    ],
+)
+def test_bad_identifiers_are_refused(call: object, message: str) -> None:
+    with pytest.raises(ids.IdError, match=message):
+        call()  # type: ignore[operator]
+
+
+def test_external_links_are_percent_encoded() -> None:
+    url = ids.external("https://www.law.go.kr/자치법규/서울특별시미래전략과제발굴및육성조례")
+    assert str(url).isascii()
+    assert str(url).startswith("https://www.law.go.kr/%EC%9E%90")
