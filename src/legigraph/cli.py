@@ -6,12 +6,27 @@ Exit codes: 0 ok, 1 data does not conform, 2 usage or input error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from legigraph.io import InputError, atomic_write
 from legigraph.paths import Layout
+from legigraph.query import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT,
+    Engine,
+    OxigraphEngine,
+    QueryError,
+    RdflibEngine,
+    SavedQuery,
+    find_query,
+    load_queries,
+    run_saved,
+    run_text,
+)
+from legigraph.results import FORMATS, GRAPH_FORMATS, render
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT = 0, 1, 2
 
@@ -51,6 +66,123 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if result.conforms else EXIT_NONCONFORMING
 
 
+def _queries(args: argparse.Namespace) -> dict[str, SavedQuery]:
+    return load_queries(_layout(args).queries)
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    queries = _queries(args)
+    if args.action == "show":
+        if not args.id:
+            raise QueryError("usage: legigraph queries show ID")
+        q = find_query(queries, args.id)
+        print(f"{q.id}\n  ko: {q.title.get('ko', '')}\n  en: {q.title.get('en', '')}")
+        if q.description:
+            print(f"  {q.description}")
+        if q.answers:
+            print(f"  answers: {', '.join(q.answers)}")
+        for p in q.params:
+            print(f"  param {p.name} ({p.type}) default={p.default} example={p.example}")
+        print()
+        print(q.text.rstrip())
+        return EXIT_OK
+    if args.action:
+        raise QueryError(f"unknown action {args.action!r}; use `legigraph queries show ID`")
+    width = max((len(q) for q in queries), default=10)
+    for q in queries.values():
+        answers = f" [{', '.join(q.answers)}]" if q.answers else ""
+        print(f"{q.id:<{width}}  {q.title.get('ko', '')} / {q.title.get('en', '')}{answers}")
+    print(f"({len(queries)} saved queries)")
+    return EXIT_OK
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    if args.endpoint:
+        from legigraph.endpoint import EndpointEngine
+
+        return EndpointEngine(args.endpoint, user=args.user, password=_password(args))
+    layout = _layout(args)
+    if args.engine == "rdflib":
+        from rdflib import Graph
+
+        from legigraph.io import parse_rdf
+
+        built = layout.build / "legigraph.nt"
+        if not built.exists():
+            raise FileNotFoundError(f"{built}: not built yet; run `legigraph build` first")
+        return RdflibEngine(parse_rdf(built, Graph()))
+    return OxigraphEngine.open(layout.build / "store")
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    if args.password_env:
+        return os.environ.get(args.password_env)
+    return None
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise QueryError(f"--param {pair!r}: write NAME=VALUE")
+        out[name] = value
+    return out
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    limits = {"timeout": args.timeout, "max_rows": args.max_rows}
+    if args.expression or args.file:
+        if args.id or args.param:
+            raise QueryError(
+                "give a saved query ID, or --file/-e, not both; ad-hoc queries take no --param"
+            )
+        text = args.expression or _read(args.file)
+        result = run_text(
+            engine,
+            text,
+            allow_service=args.allow_service,
+            allow_dataset=args.allow_dataset,
+            **limits,
+        )
+    elif args.id:
+        saved = find_query(_queries(args), args.id)
+        result = run_saved(engine, saved, _params(args.param), **limits)
+    else:
+        raise QueryError("give a saved query ID, --file Q.rq or -e 'SELECT …'")
+    sys.stdout.write(render(result, args.format))
+    if result.truncated:
+        print(f"warning: stopped at the row cap of {args.max_rows} rows", file=sys.stderr)
+    return EXIT_OK
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise InputError(path, f"cannot read query: {err.strerror}", "check the path") from err
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from legigraph.endpoint import push
+
+    source = Path(args.file) if args.file else _layout(args).build / "legigraph.nt"
+    if not source.exists():
+        raise FileNotFoundError(f"{source}: nothing to push; run `legigraph build` first")
+    done = push(
+        source,
+        args.endpoint,
+        graph_iri=args.graph,
+        replace=not args.append,
+        user=args.user,
+        password=_password(args),
+        timeout=args.timeout,
+    )
+    print(f"pushed {done.triples} triples to {done.url} (HTTP {done.status}, {done.seconds:.2f} s)")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     top = argparse.ArgumentParser(
@@ -75,7 +207,78 @@ def parser() -> argparse.ArgumentParser:
         help="validate the files alone, without the built graph",
     )
     p_val.set_defaults(func=cmd_validate)
+
+    p_qs = sub.add_parser("queries", help="list the saved queries, or `queries show ID`")
+    p_qs.add_argument("action", nargs="?", choices=["show"], help="show one query")
+    p_qs.add_argument("id", nargs="?", help="query id")
+    p_qs.set_defaults(func=cmd_queries)
+
+    p_q = sub.add_parser(
+        "query",
+        help="run a saved query (ID), a file (--file) or an expression (-e)",
+        description="Run a query on the embedded store (default), rdflib, or any SPARQL endpoint. "
+        f"Every query has a time limit (default {DEFAULT_TIMEOUT:g} s) and a row cap "
+        f"(default {DEFAULT_MAX_ROWS} rows). Ad-hoc queries may not update, use SERVICE or "
+        "FROM/FROM NAMED unless allowed.",
+    )
+    p_q.add_argument("id", nargs="?", help="saved query id (see `legigraph queries`)")
+    p_q.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE")
+    p_q.add_argument("--file", "-f", help="run the query in this .rq file")
+    p_q.add_argument("--expression", "-e", help="run this query text")
+    p_q.add_argument("--format", choices=[*FORMATS, *GRAPH_FORMATS], default="table")
+    p_q.add_argument(
+        "--engine",
+        choices=["oxigraph", "rdflib"],
+        default="oxigraph",
+        help="embedded engine (default: the pyoxigraph store in build/store)",
+    )
+    _remote_args(p_q, "SPARQL 1.1 query endpoint URL (instead of the embedded store)")
+    p_q.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"time limit in seconds (default {DEFAULT_TIMEOUT:g})",
+    )
+    p_q.add_argument(
+        "--max-rows",
+        type=int,
+        default=DEFAULT_MAX_ROWS,
+        help=f"row cap (default {DEFAULT_MAX_ROWS})",
+    )
+    p_q.add_argument(
+        "--allow-service", action="store_true", help="permit SERVICE in ad-hoc queries"
+    )
+    p_q.add_argument(
+        "--allow-dataset", action="store_true", help="permit FROM / FROM NAMED in ad-hoc queries"
+    )
+    p_q.set_defaults(func=cmd_query)
+
+    p_push = sub.add_parser(
+        "push",
+        help="upload build/legigraph.nt to a store (SPARQL 1.1 Graph Store HTTP Protocol)",
+        description="PUT (or POST with --append) the built graph to a Graph Store Protocol URL: "
+        "Virtuoso http://HOST:8890/sparql-graph-crud, Fuseki http://HOST:3030/DATASET/data, "
+        "Oxigraph server http://HOST:7878/store.",
+    )
+    _remote_args(p_push, "Graph Store Protocol URL")
+    p_push.add_argument("--graph", help="named graph IRI (default: the default graph)")
+    p_push.add_argument(
+        "--append", action="store_true", help="merge (POST) instead of replace (PUT)"
+    )
+    p_push.add_argument("--file", help="N-Triples or Turtle file (default build/legigraph.nt)")
+    p_push.add_argument("--timeout", type=float, default=300.0, help="seconds (default 300)")
+    p_push.set_defaults(func=cmd_push)
     return top
+
+
+def _remote_args(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--endpoint", required=p.prog.endswith("push"), metavar="URL", help=what)
+    p.add_argument("--user", help="user name for HTTP authentication")
+    p.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="environment variable holding the password (never on the command line)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INPUT
-    except FileNotFoundError as err:
+    except (FileNotFoundError, QueryError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INPUT
     return code

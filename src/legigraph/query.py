@@ -1,0 +1,429 @@
+"""Saved queries and the engines that run them.
+
+A saved query is a ``.rq`` file in ``queries/`` whose header lines start with ``#+ `` and
+hold YAML metadata (the grlc convention): id, title (ko/en), description, the competency
+questions it answers, and its parameters. Parameters are bound as RDF terms through a
+trailing ``VALUES`` clause rendered from rdflib terms — never pasted into the query text —
+so the same text runs unchanged on every engine: rdflib in memory, the embedded pyoxigraph
+store, or any SPARQL 1.1 endpoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import rdflib.plugins.sparql
+import yaml
+from pyparsing import ParseException, ParseResults
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.term import Node
+
+from legigraph.io import InputError
+
+# FROM / FROM NAMED must never make rdflib fetch a file or URL.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+DEFAULT_TIMEOUT = 30.0  # seconds
+DEFAULT_MAX_ROWS = 10_000
+PARAM_TYPES = ("iri", "string", "langString", "integer", "decimal", "date")
+_HEADER = re.compile(r"^#\+ ?(.*)$")
+_IRI = re.compile(r"^(https?|urn|tel|mailto):[^\s<>\"{}|\\^`]+$")
+
+
+class QueryError(Exception):
+    """A query that cannot run: unknown id, bad parameter, syntax error, refused feature."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter of a saved query."""
+
+    name: str
+    type: str
+    default: str | None = None
+    example: str | None = None
+    description: str = ""
+
+    def coerce(self, value: str) -> Node:
+        """Turn a command-line value into an RDF term of the declared type."""
+        return to_term(value, self.type, self.name)
+
+
+def to_term(value: str, kind: str, name: str = "value") -> Node:
+    """Check ``value`` against a parameter type and build the RDF term."""
+    if kind == "iri":
+        if not _IRI.match(value):
+            raise QueryError(f"parameter {name}: {value!r} is not an absolute IRI (e.g. https://…)")
+        return URIRef(value)
+    if kind == "string":
+        return Literal(value)
+    if kind == "langString":
+        text, sep, lang = value.rpartition("@")
+        if not sep or not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*", lang):
+            raise QueryError(f"parameter {name}: {value!r} needs a language tag, e.g. 인공지능@ko")
+        return Literal(text, lang=lang)
+    if kind in ("integer", "decimal", "date"):
+        datatype = {"integer": XSD.integer, "decimal": XSD.decimal, "date": XSD.date}[kind]
+        checks = {"integer": r"[+-]?\d+", "decimal": r"[+-]?(\d+(\.\d*)?|\.\d+)"}
+        ok = re.fullmatch(checks[kind], value) if kind in checks else _is_date(value)
+        if not ok:
+            raise QueryError(f"parameter {name}: {value!r} is not a valid {kind}")
+        return Literal(value, datatype=datatype)
+    raise QueryError(
+        f"parameter {name}: unknown type {kind!r}; use one of {', '.join(PARAM_TYPES)}"
+    )
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A query file with its metadata."""
+
+    id: str
+    path: Path
+    text: str
+    title: Mapping[str, str]
+    description: str = ""
+    answers: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    params: tuple[Param, ...] = ()
+
+    @property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+        return query_form(self.text)
+
+    @property
+    def ordered(self) -> bool:
+        """True when the query fixes its row order (ORDER BY)."""
+        return re.search(r"\bORDER\s+BY\b", strip_comments(self.text), re.IGNORECASE) is not None
+
+    def bindings(
+        self, given: Mapping[str, str] | None = None, *, example: bool = False
+    ) -> dict[str, Node]:
+        """Parameter values as RDF terms: given values, else example/default values."""
+        given = dict(given or {})
+        unknown = set(given) - {p.name for p in self.params}
+        if unknown:
+            names = ", ".join(p.name for p in self.params) or "none"
+            raise QueryError(
+                f"{self.id}: unknown parameter(s) {sorted(unknown)}; declared: {names}"
+            )
+        out: dict[str, Node] = {}
+        for param in self.params:
+            raw = given.get(param.name)
+            if raw is None:
+                raw = (param.example or param.default) if example else param.default
+            if raw is not None:
+                out[param.name] = param.coerce(str(raw))
+        return out
+
+
+def strip_comments(text: str) -> str:
+    """Drop ``#`` comments outside IRIs and strings (good enough for form detection)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def query_form(text: str) -> str:
+    """The query form of ``text``."""
+    body = re.sub(r"(?im)^\s*(PREFIX|BASE)\s+[^\n]*$", "", strip_comments(text))
+    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE)
+    return match.group(1).upper() if match else "SELECT"
+
+
+def read_saved_query(path: Path) -> SavedQuery:
+    """Read one ``.rq`` file and its ``#+`` header."""
+    text = path.read_text(encoding="utf-8")
+    header = [m.group(1) for line in text.splitlines() if (m := _HEADER.match(line))]
+    try:
+        meta: dict[str, Any] = yaml.safe_load("\n".join(header)) or {}
+    except yaml.YAMLError as err:
+        raise InputError(path, f"broken #+ metadata: {err}", "fix the YAML after '#+ '") from err
+    if not isinstance(meta, dict):
+        raise InputError(path, "the #+ header is not a mapping", "write '#+ key: value' lines")
+    qid = str(meta.get("id") or path.stem)
+    if qid != path.stem:
+        raise InputError(path, f"id {qid!r} does not match the file name", "rename one of them")
+    title = meta.get("title") or {}
+    if isinstance(title, str):
+        title = {"en": title}
+    params = []
+    for raw in meta.get("params") or []:
+        if raw.get("type") not in PARAM_TYPES:
+            raise InputError(
+                path,
+                f"parameter {raw.get('name')!r} has type {raw.get('type')!r}",
+                f"use one of {', '.join(PARAM_TYPES)}",
+            )
+        params.append(
+            Param(
+                str(raw["name"]),
+                str(raw["type"]),
+                None if raw.get("default") is None else str(raw["default"]),
+                None if raw.get("example") is None else str(raw["example"]),
+                str(raw.get("description", "")),
+            )
+        )
+    return SavedQuery(
+        id=qid,
+        path=path,
+        text=text,
+        title={str(k): str(v) for k, v in title.items()},
+        description=str(meta.get("description", "")).strip(),
+        answers=tuple(str(a) for a in meta.get("answers") or ()),
+        keywords=tuple(str(k) for k in meta.get("keywords") or ()),
+        params=tuple(params),
+    )
+
+
+def load_queries(directory: Path) -> dict[str, SavedQuery]:
+    """Every saved query in ``directory``, by id."""
+    return {q.id: q for q in (read_saved_query(p) for p in sorted(directory.glob("*.rq")))}
+
+
+def find_query(queries: Mapping[str, SavedQuery], qid: str) -> SavedQuery:
+    """Look a query up by id; an unknown id suggests close ones."""
+    if qid in queries:
+        return queries[qid]
+    close = difflib.get_close_matches(qid, list(queries), n=3, cutoff=0.4)
+    close += [q for q in queries if q.startswith(qid) and q not in close]
+    hint = f"; did you mean {', '.join(close[:3])}?" if close else "; see `legigraph queries`"
+    raise QueryError(f"no saved query {qid!r}{hint}")
+
+
+def bind(text: str, bindings: Mapping[str, Node]) -> str:
+    """Append a ``VALUES`` clause binding ``bindings``; the terms are serialised by rdflib."""
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    row = " ".join(bindings[n].n3() for n in names)
+    variables = " ".join(Variable(n).n3() for n in names)
+    return f"{text.rstrip()}\nVALUES ({variables}) {{ ({row}) }}\n"
+
+
+# --- safety ----------------------------------------------------------------------------------
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple | ParseResults):
+        for value in node:
+            yield from _walk(value)
+
+
+def check_query(text: str, *, allow_service: bool = False, allow_dataset: bool = False) -> str:
+    """Parse ``text`` and refuse what untrusted queries may not do; return the form.
+
+    Refused: updates (INSERT, DELETE, LOAD, CLEAR …), SERVICE, and FROM / FROM NAMED
+    (which would make rdflib load files or URLs), unless explicitly allowed.
+    """
+    try:
+        parsed = parseQuery(text)
+    except ParseException as err:
+        try:
+            parseUpdate(text)
+        except ParseException:
+            raise QueryError(
+                f"syntax error at line {err.lineno}, column {err.col}: {err.msg}"
+            ) from err
+        raise QueryError("updates are not allowed: legigraph only runs queries") from err
+    for node in _walk(parsed):
+        name = getattr(node, "name", "")
+        if name == "ServiceGraphPattern" and not allow_service:
+            raise QueryError(
+                "SERVICE is not allowed (it would send the query elsewhere); "
+                "pass --allow-service to permit it"
+            )
+        if name in ("DatasetClause",) and not allow_dataset:
+            raise QueryError(
+                "FROM / FROM NAMED is not allowed (it would load a file or URL); "
+                "pass --allow-dataset to permit it"
+            )
+    return query_form(text)
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """A query result in one engine-neutral form."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+    truncated: bool = False
+    elapsed: float = 0.0
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """Rows as plain Python values (literals converted), e.g. for ``pandas.DataFrame``."""
+        return [{v: _plain(row.get(v)) for v in self.variables} for row in self.rows]
+
+
+def _plain(term: Node | None) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        return term.toPython()
+    return str(term)
+
+
+class Engine(Protocol):
+    """Something that runs SPARQL text."""
+
+    name: str
+
+    def run(self, text: str, *, timeout: float, max_rows: int) -> Result: ...
+
+
+def _limit_rows(
+    form: str,
+    variables: list[str],
+    rows: Iterable[dict[str, Node]],
+    timeout: float,
+    max_rows: int,
+    start: float,
+) -> Result:
+    out: list[dict[str, Node]] = []
+    truncated = False
+    for row in rows:
+        if time.monotonic() - start > timeout:
+            raise QueryTimeout(f"query ran past its time limit of {timeout:g} s")
+        if len(out) >= max_rows:
+            truncated = True
+            break
+        out.append(row)
+    if time.monotonic() - start > timeout:
+        raise QueryTimeout(f"query ran past its time limit of {timeout:g} s")
+    return Result(form, variables, out, truncated=truncated, elapsed=time.monotonic() - start)
+
+
+class RdflibEngine:
+    """rdflib's in-memory SPARQL engine over a :class:`rdflib.Graph`."""
+
+    name = "rdflib"
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def run(
+        self, text: str, *, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS
+    ) -> Result:
+        start = time.monotonic()
+        res = self.graph.query(text)
+        if res.type == "ASK":
+            return Result("ASK", boolean=bool(res.askAnswer), elapsed=time.monotonic() - start)
+        if res.type in ("CONSTRUCT", "DESCRIBE"):
+            graph = Graph()
+            for triple in res:
+                graph.add(triple)  # type: ignore[arg-type]
+            return Result(res.type, graph=graph, elapsed=time.monotonic() - start)
+        variables = [str(v) for v in res.vars or []]
+        rows = ({str(k): v for k, v in r.asdict().items() if v is not None} for r in res)  # type: ignore[union-attr]
+        return _limit_rows("SELECT", variables, rows, timeout, max_rows, start)
+
+
+def from_oxigraph(term: Any) -> Node:
+    """Convert a pyoxigraph term into the equal rdflib term."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise QueryError(f"unsupported term {term!r}")
+
+
+class OxigraphEngine:
+    """The embedded default store: pyoxigraph, in memory or on disk."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: Any):
+        self.store = store
+
+    @classmethod
+    def open(cls, path: Path) -> OxigraphEngine:
+        from legigraph.store import open_store
+
+        return cls(open_store(path))
+
+    def run(
+        self, text: str, *, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS
+    ) -> Result:
+        import pyoxigraph as ox
+
+        start = time.monotonic()
+        res = self.store.query(text)
+        if isinstance(res, ox.QueryBoolean):
+            return Result("ASK", boolean=bool(res), elapsed=time.monotonic() - start)
+        if isinstance(res, ox.QueryTriples):
+            graph = Graph()
+            for t in res:
+                graph.add(
+                    (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
+                )
+            return Result(query_form(text), graph=graph, elapsed=time.monotonic() - start)
+        variables = [v.value for v in res.variables]
+        rows = (
+            {name: from_oxigraph(sol[name]) for name in variables if sol[name] is not None}
+            for sol in res
+        )
+        return _limit_rows("SELECT", variables, rows, timeout, max_rows, start)
+
+
+def run_saved(
+    engine: Engine,
+    query: SavedQuery,
+    params: Mapping[str, str] | None = None,
+    *,
+    example: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> Result:
+    """Run a saved query with its parameters bound."""
+    text = bind(query.text, query.bindings(params, example=example))
+    return engine.run(text, timeout=timeout, max_rows=max_rows)
+
+
+def run_text(
+    engine: Engine,
+    text: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    allow_service: bool = False,
+    allow_dataset: bool = False,
+) -> Result:
+    """Run an ad-hoc (untrusted) query after the safety checks."""
+    check_query(text, allow_service=allow_service, allow_dataset=allow_dataset)
+    return engine.run(text, timeout=timeout, max_rows=max_rows)
