@@ -164,6 +164,24 @@ def _read(path: str) -> str:
         raise InputError(path, f"cannot read query: {err.strerror}", "check the path") from err
 
 
+def cmd_golden(args: argparse.Namespace) -> int:
+    from legigraph import golden
+
+    engine = _engine(args)
+    queries = _queries(args)
+    if args.regenerate:
+        for path in golden.regenerate(engine, queries):
+            print(f"wrote {path}")
+        return EXIT_OK
+    differ = golden.stale(engine, queries)
+    for qid in differ:
+        print(f"{qid}: result differs from queries/golden/{qid}.srj", file=sys.stderr)
+    print(
+        f"{len(queries) - len(differ)} of {len(queries)} saved queries match their golden results"
+    )
+    return EXIT_NONCONFORMING if differ else EXIT_OK
+
+
 def cmd_push(args: argparse.Namespace) -> int:
     from legigraph.endpoint import push
 
@@ -252,6 +270,14 @@ def parser() -> argparse.ArgumentParser:
         "--allow-dataset", action="store_true", help="permit FROM / FROM NAMED in ad-hoc queries"
     )
     p_q.set_defaults(func=cmd_query)
+
+    p_gold = sub.add_parser(
+        "golden", help="check (or --regenerate) the saved queries' golden results"
+    )
+    p_gold.add_argument("--regenerate", action="store_true", help="rewrite queries/golden/*.srj")
+    p_gold.add_argument("--engine", choices=["oxigraph", "rdflib"], default="rdflib")
+    _remote_args(p_gold, "check against a SPARQL endpoint instead")
+    p_gold.set_defaults(func=cmd_golden)
 
     p_push = sub.add_parser(
         "push",

@@ -288,7 +288,7 @@ def to_graph(law: LawText, work: URIRef, version: URIRef, graph: Graph) -> Graph
         graph.add((v_node, LG.inVersion, version))
         v_parent = ids.provision(version, parent_path) if parent_path else version
         graph.add((v_node, DCTERMS.isPartOf, v_parent))
-        graph.add((v_node, SCHEMA.position, Literal(position, datatype=XSD.positiveInteger)))
+        graph.add((v_node, SCHEMA.position, Literal(position, datatype=XSD.integer)))
         graph.add((v_node, RDFS.label, Literal(prov.label, lang=ko)))
         if prov.text:
             graph.add((v_node, SCHEMA.text, Literal(prov.text, lang=ko)))

@@ -100,10 +100,13 @@ def load_mapping(path: Path) -> dict[str, Any]:
     return spec
 
 
-def map_table(mapping_path: Path, graph: Graph) -> int:
-    """Add the triples of one mapped table to ``graph``; return the number of rows."""
+def map_table(mapping_path: Path, graph: Graph, table: Path | None = None) -> int:
+    """Add the triples of one mapped table to ``graph``; return the number of rows.
+
+    ``table`` maps another CSV file with the same columns (new records to validate).
+    """
     spec = load_mapping(mapping_path)
-    table = (mapping_path.parent / spec["table"]).resolve()
+    table = table or (mapping_path.parent / spec["table"]).resolve()
     columns: dict[str, Any] = spec.get("columns", {})
     try:
         handle = table.open(encoding="utf-8", newline="")
@@ -139,6 +142,15 @@ def map_table(mapping_path: Path, graph: Graph) -> int:
                     table, str(err), f"fix the row or the mapping {mapping_path.name}", line
                 ) from err
     return rows
+
+
+def mapping_for(table: Path, mappings: Path) -> Path:
+    """The mapping in ``mappings`` whose table has the same file name as ``table``."""
+    for mapping in sorted(mappings.glob("*.yaml")):
+        if Path(load_mapping(mapping)["table"]).name == table.name:
+            return mapping
+    names = ", ".join(Path(load_mapping(m)["table"]).name for m in sorted(mappings.glob("*.yaml")))
+    raise InputError(table, "no mapping for this table", f"name it like a mapped table ({names})")
 
 
 def _map_row(

@@ -145,6 +145,19 @@ def _locate(focus: URIRef | str, files: Sequence[Path]) -> str:
     return ""
 
 
+def _read_input(path: Path, layout: Layout) -> Graph:
+    """Parse one input: an RDF file, or a CSV table shaped like one of data/tables/."""
+    if path.suffix.lower() != ".csv":
+        return parse_rdf(path)
+    from legigraph.tables import map_table, mapping_for
+
+    if not path.is_file():
+        raise InputError(path, "file does not exist", "check the path")
+    graph = bind_prefixes(Graph())
+    map_table(mapping_for(path, layout.data / "mappings"), graph, table=path.resolve())
+    return graph
+
+
 def context_graph(layout: Layout) -> Graph:
     """The built graph, read from ``build/legigraph.nt`` (built on the fly if missing)."""
     built = layout.build / "legigraph.nt"
@@ -170,7 +183,7 @@ def validate(
     paths = [Path(f) for f in files]
     if not paths:
         raise InputError("(arguments)", "no files to validate", "pass one or more RDF files")
-    parsed = [parse_rdf(p) for p in paths]
+    parsed = [_read_input(p, layout) for p in paths]
     data = context_graph(layout) if context else bind_prefixes(Graph())
     for graph in parsed:
         data += graph

@@ -1,0 +1,96 @@
+"""Golden results of the saved queries: write them, and compare results with them.
+
+``legigraph golden`` checks that every saved query's result on the built graph equals
+``queries/golden/{id}.srj`` (W3C SPARQL 1.1 Query Results JSON); ``legigraph golden
+--regenerate`` rewrites them. Results compare as a multiset of rows, or as a list when the
+query has ORDER BY; terms compare by kind, value, datatype and language, numbers by value
+(``"2"`` and ``"2.0"`` are the same xsd:decimal, whatever an engine prints).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import Counter
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from legigraph.query import Engine, SavedQuery, run_saved
+from legigraph.results import to_sparql_json
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+NUMERIC = {XSD + n for n in ("integer", "decimal", "float", "double")}
+
+
+def golden_path(query: SavedQuery) -> Path:
+    """Where the golden result of ``query`` lives."""
+    return query.path.parent / "golden" / f"{query.id}.srj"
+
+
+def dumps(doc: Mapping[str, Any]) -> str:
+    """Stable text of a results document: indented, keys sorted, Hangul unescaped."""
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def term_key(term: Mapping[str, str] | None) -> tuple[Any, ...] | None:
+    """A results-JSON term as a comparable key."""
+    if term is None:
+        return None
+    kind = term["type"]
+    if kind == "bnode":
+        return ("bnode",)  # labels are local to one result
+    if kind == "uri":
+        return ("uri", term["value"])
+    if "xml:lang" in term:
+        return ("literal", term["value"], LANGSTRING, term["xml:lang"].lower())
+    datatype = term.get("datatype", XSD + "string")
+    value: Any = term["value"]
+    if datatype in NUMERIC:
+        with contextlib.suppress(InvalidOperation):
+            value = Decimal(value.strip())
+    return ("literal", value, datatype, None)
+
+
+def comparable(doc: Mapping[str, Any], ordered: bool) -> tuple[list[str], Any]:
+    """Variables and rows of a results document, in a form that compares as intended."""
+    if "boolean" in doc:
+        return [], bool(doc["boolean"])
+    names = list(doc["head"]["vars"])
+    rows = [tuple(term_key(b.get(n)) for n in names) for b in doc["results"]["bindings"]]
+    return names, (rows if ordered else Counter(rows))
+
+
+def result_doc(engine: Engine, query: SavedQuery) -> dict[str, Any]:
+    """The result of ``query`` (default parameters) as a SPARQL JSON document."""
+    return to_sparql_json(run_saved(engine, query))
+
+
+def matches(doc: Mapping[str, Any], query: SavedQuery) -> bool:
+    """True when ``doc`` equals the golden result of ``query``."""
+    expected = json.loads(golden_path(query).read_text(encoding="utf-8"))
+    return comparable(doc, query.ordered) == comparable(expected, query.ordered)
+
+
+def regenerate(engine: Engine, queries: Mapping[str, SavedQuery]) -> list[Path]:
+    """Rewrite every golden file from ``engine``; return the paths written."""
+    from legigraph.io import atomic_write
+
+    written = []
+    for query in queries.values():
+        path = golden_path(query)
+        with atomic_write(path) as handle:
+            handle.write(dumps(result_doc(engine, query)))
+        written.append(path)
+    return written
+
+
+def stale(engine: Engine, queries: Mapping[str, SavedQuery]) -> list[str]:
+    """Ids of the queries whose result differs from (or lacks) a golden file."""
+    out = []
+    for query in queries.values():
+        if not golden_path(query).exists() or not matches(result_doc(engine, query), query):
+            out.append(query.id)
+    return out
