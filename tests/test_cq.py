@@ -281,11 +281,11 @@ def test_cq10_review_opinions(graph: Graph) -> None:
 def test_cq11_reported_results(graph: Graph) -> None:
     rows = select(graph, "cq11-reported-results")
     got = {
-        r["result"].rsplit("/", 1)[1]: (r["value"], r["unit"], r["baseline"], r["period"])
+        r["result"].rsplit("/", 1)[1]: (r["value"], r["unit"], r["baseline"], r["period_months"])
         for r in rows
     }
     assert got == {
-        "videos-monitored": (450_000, "건", None, "P7M"),  # 45만 건, 7개월간
+        "videos-monitored": (450_000, "건", None, 7),  # 45만 건, 7개월간
         "monitoring-increase": (1265, "%", None, None),  # 1265% 증가
         "detection-time": (3, "분", 120, None),  # 3분, 사람은 평균 2시간
         "deletion-support-increase": (2, "배", None, None),  # 2배 증가

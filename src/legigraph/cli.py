@@ -100,7 +100,12 @@ def _engine(args: argparse.Namespace) -> Engine:
     if args.endpoint:
         from legigraph.endpoint import EndpointEngine
 
-        return EndpointEngine(args.endpoint, user=args.user, password=_password(args))
+        return EndpointEngine(
+            args.endpoint,
+            user=args.user,
+            password=_password(args),
+            default_graph=getattr(args, "default_graph", None),
+        )
     layout = _layout(args)
     if args.engine == "rdflib":
         from rdflib import Graph
@@ -252,6 +257,11 @@ def parser() -> argparse.ArgumentParser:
     )
     _remote_args(p_q, "SPARQL 1.1 query endpoint URL (instead of the embedded store)")
     p_q.add_argument(
+        "--default-graph",
+        metavar="IRI",
+        help="with --endpoint: the graph to query as the default graph",
+    )
+    p_q.add_argument(
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
@@ -277,6 +287,7 @@ def parser() -> argparse.ArgumentParser:
     p_gold.add_argument("--regenerate", action="store_true", help="rewrite queries/golden/*.srj")
     p_gold.add_argument("--engine", choices=["oxigraph", "rdflib"], default="rdflib")
     _remote_args(p_gold, "check against a SPARQL endpoint instead")
+    p_gold.add_argument("--default-graph", metavar="IRI", help="with --endpoint: default graph")
     p_gold.set_defaults(func=cmd_golden)
 
     p_push = sub.add_parser(

@@ -40,12 +40,20 @@ class EndpointEngine:
 
     name = "endpoint"
 
-    def __init__(self, url: str, *, user: str | None = None, password: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        default_graph: str | None = None,
+    ):
         if not url.startswith(("http://", "https://")):
             raise EndpointError(f"endpoint {url!r} must be an http(s) URL")
         self.url = url
         self.user = user
         self.password = password
+        self.default_graph = default_graph
 
     def run(
         self, text: str, *, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS
@@ -58,6 +66,8 @@ class EndpointEngine:
         client = SPARQLWrapper(self.url)
         client.setQuery(text)
         client.setMethod(POST)
+        if self.default_graph:
+            client.addDefaultGraph(self.default_graph)
         client.setTimeout(max(1, round(timeout)))
         if self.user is not None:
             client.setCredentials(self.user, self.password or "")
