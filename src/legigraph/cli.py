@@ -180,7 +180,7 @@ def cmd_golden(args: argparse.Namespace) -> int:
         return EXIT_OK
     differ = golden.stale(engine, queries)
     for qid in differ:
-        print(f"{qid}: result differs from queries/golden/{qid}.srj", file=sys.stderr)
+        print(f"{qid}: result differs from its golden file in queries/golden/", file=sys.stderr)
     print(
         f"{len(queries) - len(differ)} of {len(queries)} saved queries match their golden results"
     )

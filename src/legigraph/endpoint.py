@@ -96,6 +96,10 @@ class EndpointEngine:
             raise EndpointError(
                 f"{self.url}: expected SPARQL JSON results, got {type(raw).__name__}"
             )
+        if form == "ASK" and "boolean" not in raw:
+            # Virtuoso 7 answers ASK with one variable, __ASK_RETVAL: a row of 1, or no row
+            bindings = raw.get("results", {}).get("bindings", [])
+            raw = {"boolean": any(b.get("__ASK_RETVAL", {}).get("value") == "1" for b in bindings)}
         result = from_sparql_json(raw)
         result.elapsed = elapsed
         if len(result.rows) > max_rows:

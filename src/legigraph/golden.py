@@ -4,7 +4,9 @@
 ``queries/golden/{id}.srj`` (W3C SPARQL 1.1 Query Results JSON); ``legigraph golden
 --regenerate`` rewrites them. Results compare as a multiset of rows, or as a list when the
 query has ORDER BY; terms compare by kind, value, datatype and language, numbers by value
-(``"2"`` and ``"2.0"`` are the same xsd:decimal, whatever an engine prints).
+(``"2"`` and ``"2.0"`` are the same xsd:decimal, whatever an engine prints). A CONSTRUCT or
+DESCRIBE result is kept as sorted N-Triples in ``queries/golden/{id}.nt`` and compares as
+an isomorphic graph, numbers again by value.
 """
 
 from __future__ import annotations
@@ -17,17 +19,22 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from rdflib import Graph, Literal
+from rdflib.compare import isomorphic
+
 from legigraph.query import Engine, SavedQuery, run_saved
 from legigraph.results import to_sparql_json
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 NUMERIC = {XSD + n for n in ("integer", "decimal", "float", "double")}
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 
 
 def golden_path(query: SavedQuery) -> Path:
     """Where the golden result of ``query`` lives."""
-    return query.path.parent / "golden" / f"{query.id}.srj"
+    suffix = "nt" if query.form in GRAPH_FORMS else "srj"
+    return query.path.parent / "golden" / f"{query.id}.{suffix}"
 
 
 def dumps(doc: Mapping[str, Any]) -> str:
@@ -54,6 +61,35 @@ def term_key(term: Mapping[str, str] | None) -> tuple[Any, ...] | None:
     return ("literal", value, datatype, None)
 
 
+def canonical(graph: Graph) -> Graph:
+    """``graph`` with plain literals untyped and numbers in one lexical form.
+
+    RDF 1.1 makes ``"a"`` and ``"a"^^xsd:string`` the same term, and ``"2.0"`` and ``"2"``
+    are the same xsd:decimal, whatever an engine prints.
+    """
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and str(o.datatype) == XSD + "string":
+            o = Literal(str(o))
+        elif isinstance(o, Literal) and str(o.datatype) in NUMERIC:
+            with contextlib.suppress(InvalidOperation):
+                o = Literal(format(Decimal(str(o)).normalize(), "f"), datatype=o.datatype)
+        out.add((s, p, o))
+    return out
+
+
+def ntriples(graph: Graph) -> str:
+    """A graph in canonical form as N-Triples, one triple a line, sorted."""
+    text = canonical(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return "".join(f"{line}\n" for line in sorted(set(text.splitlines())) if line.strip())
+
+
+def same_graph(text: str, other: str) -> bool:
+    """True when two N-Triples documents hold isomorphic graphs, in canonical form."""
+    graphs = [canonical(Graph().parse(data=t, format="nt")) for t in (text, other)]
+    return isomorphic(graphs[0], graphs[1])
+
+
 def comparable(doc: Mapping[str, Any], ordered: bool) -> tuple[list[str], Any]:
     """Variables and rows of a results document, in a form that compares as intended."""
     if "boolean" in doc:
@@ -64,13 +100,27 @@ def comparable(doc: Mapping[str, Any], ordered: bool) -> tuple[list[str], Any]:
 
 
 def result_doc(engine: Engine, query: SavedQuery) -> dict[str, Any]:
-    """The result of ``query`` (default parameters) as a SPARQL JSON document."""
-    return to_sparql_json(run_saved(engine, query))
+    """The result of ``query`` (default parameters) as a SPARQL JSON document.
+
+    A graph result becomes ``{"triples": <sorted N-Triples>}``.
+    """
+    result = run_saved(engine, query)
+    if result.graph is not None:
+        return {"triples": ntriples(result.graph)}
+    return to_sparql_json(result)
+
+
+def golden_text(doc: Mapping[str, Any]) -> str:
+    """The text of a golden file holding ``doc``."""
+    return str(doc["triples"]) if "triples" in doc else dumps(doc)
 
 
 def matches(doc: Mapping[str, Any], query: SavedQuery) -> bool:
     """True when ``doc`` equals the golden result of ``query``."""
-    expected = json.loads(golden_path(query).read_text(encoding="utf-8"))
+    text = golden_path(query).read_text(encoding="utf-8")
+    if "triples" in doc:
+        return same_graph(str(doc["triples"]), text)
+    expected = json.loads(text)
     return comparable(doc, query.ordered) == comparable(expected, query.ordered)
 
 
@@ -82,7 +132,7 @@ def regenerate(engine: Engine, queries: Mapping[str, SavedQuery]) -> list[Path]:
     for query in queries.values():
         path = golden_path(query)
         with atomic_write(path) as handle:
-            handle.write(dumps(result_doc(engine, query)))
+            handle.write(golden_text(result_doc(engine, query)))
         written.append(path)
     return written
 

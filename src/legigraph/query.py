@@ -2,10 +2,13 @@
 
 A saved query is a ``.rq`` file in ``queries/`` whose header lines start with ``#+ `` and
 hold YAML metadata (the grlc convention): id, title (ko/en), description, the competency
-questions it answers, and its parameters. Parameters are bound as RDF terms through a
-trailing ``VALUES`` clause rendered from rdflib terms — never pasted into the query text —
-so the same text runs unchanged on every engine: rdflib in memory, the embedded pyoxigraph
-store, or any SPARQL 1.1 endpoint.
+questions it answers, and its parameters. Parameters are bound as RDF terms through
+``VALUES`` clauses rendered from rdflib terms — never pasted into the query text: a
+trailing one for the IRIs of a SELECT and, for literals that FILTERs compare (a trailing
+clause is joined only after the WHERE clause, filters included, has been evaluated) and
+for ASK and CONSTRUCT queries, one placed last in the WHERE group (see :func:`bind`). The
+same text runs unchanged on every engine: rdflib in memory, the embedded pyoxigraph store,
+or any SPARQL 1.1 endpoint.
 """
 
 from __future__ import annotations
@@ -211,14 +214,68 @@ def find_query(queries: Mapping[str, SavedQuery], qid: str) -> SavedQuery:
     raise QueryError(f"no saved query {qid!r}{hint}")
 
 
-def bind(text: str, bindings: Mapping[str, Node]) -> str:
-    """Append a ``VALUES`` clause binding ``bindings``; the terms are serialised by rdflib."""
-    if not bindings:
-        return text
+# comments, strings and IRIs (skipped whole), words, variables and prefixed names, any char
+_TOKEN = re.compile(
+    r"#[^\n]*"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|[?$]?[\w:.-]+"
+    r"|\S"
+)
+
+
+def where_group_end(text: str) -> int | None:
+    """Offset of the ``}`` that closes the query's WHERE group, or None if it has none."""
+    braces = parens = 0
+    where = query_form(text) in ("SELECT", "ASK")  # their first top-level group is WHERE
+    inside = False
+    for match in _TOKEN.finditer(text):
+        piece = match.group()
+        if piece in ("(", ")"):
+            parens += 1 if piece == "(" else -1
+        elif piece == "{":
+            inside = inside or (braces == 0 and parens == 0 and where)
+            braces += 1
+        elif piece == "}":
+            braces -= 1
+            if inside and braces == 0:
+                return match.start()
+        elif braces == 0 and parens == 0 and piece.upper() == "WHERE":
+            where = True
+    return None
+
+
+def _values(bindings: Mapping[str, Node]) -> str:
     names = sorted(bindings)
     row = " ".join(bindings[n].n3() for n in names)
     variables = " ".join(Variable(n).n3() for n in names)
-    return f"{text.rstrip()}\nVALUES ({variables}) {{ ({row}) }}\n"
+    return f"VALUES ({variables}) {{ ({row}) }}"
+
+
+def bind(text: str, bindings: Mapping[str, Node]) -> str:
+    """Bind ``bindings`` with ``VALUES`` clauses; the terms are serialised by rdflib.
+
+    In a SELECT, IRIs are joined by a trailing ``VALUES`` clause (after any aggregation,
+    so a parameter may be a GROUP BY key). Literals (dates, numbers, text), which FILTERs
+    compare and a FILTER never sees in a trailing clause, and all the values of an ASK,
+    CONSTRUCT or DESCRIBE query (which some stores refuse a trailing clause) go into a
+    ``VALUES`` clause placed last in the WHERE group; a query without one gets them all in
+    the trailing clause.
+    """
+    if not bindings:
+        return text
+    select = query_form(text) == "SELECT"
+    inline = {n: t for n, t in bindings.items() if isinstance(t, Literal) or not select}
+    end = where_group_end(text) if inline else None
+    if end is not None:
+        text = f"{text[:end].rstrip()}\n  {_values(inline)}\n{text[end:]}"
+        bindings = {n: t for n, t in bindings.items() if n not in inline}
+    if not bindings:
+        return text
+    return f"{text.rstrip()}\n{_values(bindings)}\n"
 
 
 # --- safety ----------------------------------------------------------------------------------
