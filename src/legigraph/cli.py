@@ -31,6 +31,15 @@ from legigraph.results import FORMATS, GRAPH_FORMATS, render
 EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT = 0, 1, 2
 
 
+def _emit(text: str) -> None:
+    """Write to stdout; a reader that went away (``| head``) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _layout(args: argparse.Namespace) -> Layout:
     return Layout(Path(args.root).resolve()) if args.root else Layout.default()
 
@@ -59,7 +68,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from legigraph.validate import validate
 
     result = validate(args.files, _layout(args), context=not args.no_context)
-    print(result.render(args.lang))
+    _emit(result.render(args.lang) + "\n")
     if args.report:
         with atomic_write(Path(args.report)) as handle:
             handle.write(result.report.serialize(format="turtle"))
@@ -156,7 +165,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         result = run_saved(engine, saved, _params(args.param), **limits)
     else:
         raise QueryError("give a saved query ID, --file Q.rq or -e 'SELECT …'")
-    sys.stdout.write(render(result, args.format))
+    _emit(render(result, args.format))
     if result.truncated:
         print(f"warning: stopped at the row cap of {args.max_rows} rows", file=sys.stderr)
     return EXIT_OK

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from legigraph.io import InputError, parse_rdf
@@ -87,7 +86,7 @@ def _short(graph: Graph, node: Node | None) -> str:
 
 def _results(report: Graph, data: Graph) -> list[Violation]:
     out = []
-    for res in report.subjects(RDF.type, SH.ValidationResult):
+    for res in report.objects(None, SH.result):  # top level only, not nested sh:detail
         messages: dict[str, str] = {}
         for msg in report.objects(res, SH.resultMessage):
             if isinstance(msg, Literal):
