@@ -117,8 +117,7 @@ def test_amendment_text_article_7_item_4(graph: Graph) -> None:
 def test_provision_cited_by(graph: Graph) -> None:
     rows = select(graph, "provision-cited-by")
     got = {
-        (r["relation"].rsplit("#", 1)[1], r["citing_ko"], r["work_ko"], r["term_ko"])
-        for r in rows
+        (r["relation"].rsplit("#", 1)[1], r["citing_ko"], r["work_ko"], r["term_ko"]) for r in rows
     }
     ordinance = "서울특별시 미래전략과제 발굴 및 육성 조례"
     assert len(rows) == 2

@@ -5,10 +5,20 @@ The public API a notebook user calls is re-exported here::
     import legigraph
     result = legigraph.build()              # ontology + data -> build/
     report = legigraph.validate(["new.ttl"])  # SHACL in the context of the built graph
+    rows = legigraph.run_query("cq08-projects-of-office").to_dicts()  # list of dicts
 """
 
 from legigraph.build import BuildResult, build, build_graph
+from legigraph.query import Result, run_query
 from legigraph.validate import ValidationResult, validate
 
-__all__ = ["BuildResult", "ValidationResult", "build", "build_graph", "validate"]
+__all__ = [
+    "BuildResult",
+    "Result",
+    "ValidationResult",
+    "build",
+    "build_graph",
+    "run_query",
+    "validate",
+]
 __version__ = "0.1.0"

@@ -484,3 +484,22 @@ def run_text(
     """Run an ad-hoc (untrusted) query after the safety checks."""
     check_query(text, allow_service=allow_service, allow_dataset=allow_dataset)
     return engine.run(text, timeout=timeout, max_rows=max_rows)
+
+
+def run_query(
+    query_id: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    root: Path | None = None,
+    engine: Engine | None = None,
+) -> Result:
+    """Run a saved query by id on the built embedded store (or ``engine``).
+
+    The notebook entry point: ``pandas.DataFrame(run_query("cq05-projects-per-category")
+    .to_dicts())``.
+    """
+    from legigraph.paths import Layout
+
+    layout = Layout(root) if root else Layout.default()
+    saved = find_query(load_queries(layout.queries), query_id)
+    return run_saved(engine or OxigraphEngine.open(layout.build / "store"), saved, params)

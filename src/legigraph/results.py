@@ -12,6 +12,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from legigraph.namespaces import BASE, bind_prefixes
 from legigraph.query import QueryError, Result
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -77,6 +78,14 @@ def _cell(term: Node | None) -> str:
     return "" if term is None else str(term)
 
 
+def _compact(term: Node | None) -> str:
+    """Table cells show legigraph IRIs without their common base (``lgd:code/…``)."""
+    text = _cell(term)
+    if isinstance(term, URIRef) and text.startswith(BASE):
+        return "lgd:" + text[len(BASE) :]
+    return text
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal: Hangul and other wide characters count 2."""
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
@@ -92,7 +101,7 @@ def render(result: Result, fmt: str = "table", *, max_width: int = 60) -> str:
         graph_fmt = {"table": "turtle", "json": "json-ld"}.get(fmt, fmt)
         if graph_fmt not in GRAPH_FORMATS:
             raise QueryError(f"a {result.form} result is a graph: use turtle, json-ld or nt")
-        return result.graph.serialize(format=graph_fmt)
+        return bind_prefixes(result.graph).serialize(format=graph_fmt)
     if fmt == "json":
         return json.dumps(to_sparql_json(result), ensure_ascii=False, indent=2) + "\n"
     if result.form == "ASK":
@@ -106,7 +115,9 @@ def render(result: Result, fmt: str = "table", *, max_width: int = 60) -> str:
         return buf.getvalue()
     if fmt != "table":
         raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    cells = [[_clip(_cell(row.get(v)), max_width) for v in result.variables] for row in result.rows]
+    cells = [
+        [_clip(_compact(row.get(v)), max_width) for v in result.variables] for row in result.rows
+    ]
     widths = [
         max([display_width(v)] + [display_width(r[i]) for r in cells])
         for i, v in enumerate(result.variables)
