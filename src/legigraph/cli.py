@@ -165,6 +165,13 @@ def cmd_query(args: argparse.Namespace) -> int:
         result = run_saved(engine, saved, _params(args.param), **limits)
     else:
         raise QueryError("give a saved query ID, --file Q.rq or -e 'SELECT …'")
+    if args.columns:
+        wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in result.variables]
+        if unknown:
+            raise QueryError(f"no column(s) {unknown}; the query returns {result.variables}")
+        result.variables = wanted
+        result.rows = [{k: v for k, v in row.items() if k in wanted} for row in result.rows]
     _emit(render(result, args.format))
     if result.truncated:
         print(f"warning: stopped at the row cap of {args.max_rows} rows", file=sys.stderr)
@@ -258,6 +265,7 @@ def parser() -> argparse.ArgumentParser:
     p_q.add_argument("--file", "-f", help="run the query in this .rq file")
     p_q.add_argument("--expression", "-e", help="run this query text")
     p_q.add_argument("--format", choices=[*FORMATS, *GRAPH_FORMATS], default="table")
+    p_q.add_argument("--columns", "-c", metavar="A,B", help="show only these result columns")
     p_q.add_argument(
         "--engine",
         choices=["oxigraph", "rdflib"],
