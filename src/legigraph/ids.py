@@ -18,7 +18,9 @@ SEOUL = "kr-11"  # ISO 3166-2:KR-11, 서울특별시
 KOREA = "kr"
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_PATH_STEP = re.compile(r"^(?:art|para|item|subitem)_[0-9]+(?:-[0-9]+)?$|^addendum_[0-9]+$")
+_PATH_STEP = re.compile(
+    r"^(?:art|para|item|subitem)_[0-9]+(?:-[0-9]+)?$|^addendum_[0-9]+(?:-[0-9]+)?$"
+)
 _DIGITS = re.compile(r"^[0-9]+$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 

@@ -29,8 +29,9 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ARTICLE = re.compile(r"^#{3,6}\s*제\s*(\d+)\s*조(?:\s*의\s*(\d+))?\s*(?:\((.*)\))?\s*$")
 _PARAGRAPH = re.compile(rf"^\s*(?:\*\*)?([{CIRCLED}])(?:\*\*)?\s*(.*)$")
 _ITEM = re.compile(r"^\s*(\d+)(?:의(\d+))?\\?\.\s+(.*)$")
-_SUBITEM = re.compile(r"^\s*([가-하])\.\s+(.*)$")
-_ADDENDUM = re.compile(r"^부칙\s*<\s*제\s*(\d+)\s*호\s*,\s*([\d.\s]+)>\s*$")
+_SUBITEM = re.compile(rf"^\s*([{ids.SUBITEM_LETTERS}])\\?\.\s+(.*)$")
+_ADDENDUM_ARTICLE = re.compile(r"^제\s*(\d+)\s*조(?:\s*의\s*(\d+))?\s*\(([^)]*)\)\s*(.*)$")
+_ADDENDUM = re.compile(r"^부칙\s*(?:\([^)]*\))?\s*<\s*제\s*(\d+)\s*호\s*,\s*([\d.\s]+)>\s*$")
 _MARKER = re.compile(r"\s*<(개정|신설|삭제|전문개정|본조신설)\s+([\d.,\s]+)>")
 _TYPES = {"art": "article", "para": "paragraph", "item": "item", "subitem": "subitem"}
 _LABELS = {"art": "조", "para": "항", "item": "호", "subitem": "목"}
@@ -165,8 +166,11 @@ def read_law_text(path: Path) -> LawText:
             match = _ADDENDUM.match(stripped)
             if match:
                 number = match.group(1)
+                # The same 공포번호 can head two addenda (an Act amended twice in one
+                # promulgation): later ones get -2, -3 … so every path stays unique.
+                seen = sum(1 for p in provisions if p.kind == "addendum" and p.number == number)
                 addendum = Provision(
-                    path=f"addendum_{number}",
+                    path=f"addendum_{number}" + (f"-{seen + 1}" if seen else ""),
                     kind="addendum",
                     label=f"부칙 <제{number}호>",
                     number=number,
@@ -174,6 +178,22 @@ def read_law_text(path: Path) -> LawText:
                     line=lineno,
                 )
                 provisions.append(addendum)
+            elif addendum is not None and (m := _ADDENDUM_ARTICLE.match(stripped)):
+                number = m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
+                addendum.children.append(
+                    Provision(
+                        f"{addendum.path}/art_{number}",
+                        "article",
+                        f"{addendum.label} {_label(None, 'art', number)}",
+                        number,
+                        m.group(4).strip(),
+                        heading=m.group(3).strip(),
+                        line=lineno,
+                    )
+                )
+            elif addendum is not None and addendum.children:
+                child = addendum.children[-1]
+                child.text = (child.text + " " + stripped).strip()
             elif addendum is not None:
                 addendum.text = (addendum.text + " " + stripped).strip()
             else:
