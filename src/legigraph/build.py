@@ -26,6 +26,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, XSD
 
 from legigraph import ids, ordinance, tables
 from legigraph.io import InputError, atomic_write, parse_rdf
+from legigraph.link import LinkResult, link
 from legigraph.namespaces import ELI, LG, SCHEMA, bind_prefixes
 from legigraph.paths import Layout
 
@@ -42,6 +43,7 @@ class BuildResult:
     violations: int = 0
     report_text: str = ""
     inputs: list[Path] = field(default_factory=list)
+    link: LinkResult | None = None
 
 
 def _sha256(path: Path) -> str:
@@ -56,7 +58,10 @@ def input_files(layout: Layout) -> list[Path]:
     spec = _sources(layout)
     files.append(layout.data / spec["seed"]["file"])
     files += [layout.data / item["file"] for item in spec["ordinance_texts"]]
-    return files
+    files += sorted((layout.data / "external").rglob("*.md")) + sorted(
+        p for p in (layout.data / "external").rglob("*") if p.suffix in (".csv", ".tsv")
+    )
+    return sorted(set(files))
 
 
 def _sources(layout: Layout) -> dict[str, Any]:
@@ -147,11 +152,11 @@ def _add_ordinance_texts(graph: Graph, layout: Layout, items: list[dict[str, Any
 
 def _add_amendment_texts(graph: Graph) -> None:
     for amendment in graph.subjects(RDF.type, LG.Amendment):
-        for link, text_prop in (
+        for via, text_prop in (
             (LG.provisionBefore, LG.textBefore),
             (LG.provisionAfter, LG.textAfter),
         ):
-            prov_version = graph.value(amendment, link)
+            prov_version = graph.value(amendment, via)
             if prov_version is None:
                 continue
             text = graph.value(prov_version, SCHEMA.text)
@@ -164,9 +169,16 @@ def _add_amendment_texts(graph: Graph) -> None:
             graph.add((amendment, text_prop, text))
 
 
-def build_graph(layout: Layout | None = None) -> Graph:
-    """Parse and merge every input into one graph (nothing is written)."""
-    layout = layout or Layout.default()
+def build_graph(layout: Layout | None = None, corpus: Path | None = None) -> Graph:
+    """Parse and merge every input into one graph (nothing is written).
+
+    The last step links the ordinance's citations to the national records committed in
+    ``data/external`` (and to ``corpus``, a legalize-kr checkout, when given).
+    """
+    return _build_graph(layout or Layout.default(), corpus)[0]
+
+
+def _build_graph(layout: Layout, corpus: Path | None) -> tuple[Graph, LinkResult]:
     graph = bind_prefixes(Graph())
     for path in sorted(layout.ontology.glob("*.ttl")) + sorted(layout.data.glob("*.ttl")):
         parse_rdf(path, graph)
@@ -178,7 +190,9 @@ def build_graph(layout: Layout | None = None) -> Graph:
     _add_seed(graph, layout, spec["seed"])
     _add_ordinance_texts(graph, layout, spec["ordinance_texts"])
     _add_amendment_texts(graph)
-    return graph
+    linked = link(graph, layout, corpus)
+    graph += linked.graph
+    return graph, linked
 
 
 def _counts(graph: Graph) -> dict[str, int]:
@@ -195,7 +209,11 @@ def _sorted_ntriples(graph: Graph) -> str:
 
 
 def build(
-    layout: Layout | None = None, *, validate: bool = True, store: bool = True
+    layout: Layout | None = None,
+    *,
+    validate: bool = True,
+    store: bool = True,
+    corpus: Path | None = None,
 ) -> BuildResult:
     """Build ``build/`` from the inputs; on any error or violation the old build is kept."""
     from legigraph import store as store_mod
@@ -203,7 +221,7 @@ def build(
 
     layout = layout or Layout.default()
     inputs = input_files(layout)
-    graph = build_graph(layout)
+    graph, linked = _build_graph(layout, corpus)
     violations, report_text = 0, ""
     if validate:
         result = validate_graph(graph, layout=layout)
@@ -213,11 +231,12 @@ def build(
         "classes": _counts(graph),
         "inputs": {str(p.relative_to(layout.root)): _sha256(p) for p in inputs},
         "violations": violations,
+        "citations": dict(sorted(linked.counts().items())),
         "outputs": ["legigraph.ttl", "legigraph.nt", "store/", "manifest.json"],
     }
     out = layout.build
     if violations:
-        return BuildResult(out, len(graph), manifest, violations, report_text, inputs)
+        return BuildResult(out, len(graph), manifest, violations, report_text, inputs, linked)
     layout.root.mkdir(parents=True, exist_ok=True)
     canonical = bind_prefixes(Graph())
     canonical += to_canonical_graph(graph)  # stable blank-node labels: reproducible output
@@ -242,4 +261,4 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(out, len(graph), manifest, 0, report_text, inputs)
+    return BuildResult(out, len(graph), manifest, 0, report_text, inputs, linked)

@@ -131,6 +131,11 @@ def national_law(law_id: str) -> URIRef:
     return _iri(f"eli/{KOREA}/law/{digits(law_id, '법령ID')}")
 
 
+def law_version(law_id: str, promulgated: str) -> URIRef:
+    """Version of a national law, by its 공포일자."""
+    return URIRef(f"{national_law(law_id)}/{date(promulgated)}")
+
+
 # --- draft legislation (ELI-DL) ------------------------------------------------------
 
 

@@ -283,10 +283,17 @@ def read_law_text(path: Path) -> LawText:
     return LawText(path, meta, nfc(title), provisions, hashlib.sha256(raw).hexdigest())
 
 
-def to_graph(law: LawText, work: URIRef, version: URIRef, graph: Graph) -> Graph:
-    """Add one version's subdivisions to ``graph``: work-level and version-level nodes."""
+def to_graph(
+    law: LawText, work: URIRef, version: URIRef, graph: Graph, only: set[str] | None = None
+) -> Graph:
+    """Add one version's subdivisions to ``graph``: work-level and version-level nodes.
+
+    ``only`` limits them to the given paths (a cited provision and its ancestors).
+    """
     ko = "ko"
     for position, prov in enumerate(law.walk(), start=1):
+        if only is not None and prov.path not in only:
+            continue
         parent_path = prov.path.rpartition("/")[0]
         w_node = ids.provision(work, prov.path)
         v_node = ids.provision(version, prov.path)

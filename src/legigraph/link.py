@@ -1,0 +1,330 @@
+"""Link the graph to Korea's national law data, provision by provision.
+
+Every provision text of the ordinance versions is scanned for citations; each cited law
+name is resolved to its 법령ID (or 자치법규ID) as of the citing version's date, and each
+cited provision to the subdivision IRI of the national record, checked against the
+record's text where the text is at hand (the committed records in ``data/external/``, or a
+corpus given with ``--corpus``). Resolved citations become ``eli:cites`` triples; the
+cited works and provisions get their national identifiers and links to law.go.kr and
+lod.law.go.kr. Everything else is reported with the reason.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
+
+from legigraph import ids
+from legigraph.citations import Citation, find_citations
+from legigraph.namespaces import ELI, LG, SCHEMA
+from legigraph.ordinance import LawText, read_law_text, to_graph
+from legigraph.paths import Layout
+from legigraph.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
+
+KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
+LAW_GO_KR = "https://www.law.go.kr"
+LOD = "http://lod.law.go.kr/resource/LSI"
+KIND_CODES = {"법률": "act", "조례": "ordinance"}
+
+
+@dataclass(frozen=True)
+class CitationRow:
+    """One citation found, and what became of it."""
+
+    where: str  # label of the citing provision and its version date
+    citing: str  # IRI of the citing (work-level) provision
+    text: str
+    status: str  # resolved | ambiguous | unresolved | internal | skipped
+    target: str  # IRI of the cited subdivision or work, "" if none
+    reason: str
+
+
+@dataclass(frozen=True)
+class Paraphrase:
+    """A citing provision that restates the provision it cites."""
+
+    citing: str
+    cited: str
+    citing_text: str
+    cited_text: str
+    similarity: float
+    verdict: str  # quotes | paraphrases | differs
+
+
+@dataclass
+class LinkResult:
+    """The triples linking added, and the report."""
+
+    graph: Graph
+    rows: list[CitationRow] = field(default_factory=list)
+    paraphrases: list[Paraphrase] = field(default_factory=list)
+
+    def counts(self) -> Counter[str]:
+        return Counter(row.status for row in self.rows)
+
+    def render(self) -> str:
+        """The report `legigraph link` prints."""
+        counts = self.counts()
+        found = sum(counts[s] for s in ("resolved", "ambiguous", "unresolved"))
+        lines = [f"citations found: {found} (+{counts['internal']} within the ordinance, "
+                 f"{counts['skipped']} bill provisions)",
+                 f"  resolved {counts['resolved']}, ambiguous {counts['ambiguous']}, "
+                 f"unresolved {counts['unresolved']}"]  # fmt: skip
+        for row in self.rows:
+            if row.status in ("resolved", "ambiguous", "unresolved"):
+                lines.append(f"{row.status:<10} {row.where}: {row.text}")
+                lines.append(f"           → {row.target or '—'}  ({row.reason})")
+        for p in self.paraphrases:
+            lines.append(f"consistency: {p.citing} {p.verdict} {p.cited} "
+                         f"(similarity {p.similarity:.2f})")  # fmt: skip
+            lines.append(f"  citing: {p.citing_text}")
+            lines.append(f"  cited:  {p.cited_text}")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class NationalTexts:
+    """Law texts at hand, by 법령ID / 자치법규ID: committed records, then a corpus."""
+
+    committed: dict[str, LawText]
+    corpus: Path | None = None
+
+    def get(self, record: LawRecord) -> LawText | None:
+        if record.law_id in self.committed:
+            return self.committed[record.law_id]
+        if self.corpus is not None and record.path:
+            path = self.corpus / record.path
+            if not path.exists() and (self.corpus / "kr").is_dir():
+                path = self.corpus / "kr" / Path(record.path).relative_to("kr")
+            if path.exists():
+                return read_law_text(path)
+        return None
+
+
+def law_index(layout: Layout) -> LawIndex:
+    """The national statute index and the Seoul ordinance index, merged."""
+    ext = layout.data / "external"
+    return merge(
+        read_law_index(ext / "legalize-kr" / "index_all_laws.csv"),
+        read_ordinance_index(ext / "ordinance-kr" / "INDEX.tsv"),
+    )
+
+
+def committed_texts(layout: Layout) -> dict[str, LawText]:
+    """The national records committed under ``data/external``, by identifier."""
+    out: dict[str, LawText] = {}
+    ext = layout.data / "external"
+    for path in sorted((ext / "legalize-kr" / "kr").rglob("*.md")):
+        law = read_law_text(path)
+        out[str(law.meta.get("법령ID", ""))] = law
+    for path in sorted((ext / "ordinance-kr").glob("*/raw/*.md")):
+        law = read_law_text(path)
+        out[str(law.meta.get("자치법규ID", ""))] = law
+    return out
+
+
+def _work(record: LawRecord) -> URIRef:
+    return ids.ordinance(record.law_id) if record.is_ordinance else ids.national_law(record.law_id)
+
+
+def _page(record: LawRecord, suffix: str = "") -> URIRef:
+    kind = "자치법규" if record.is_ordinance else "법령"
+    name = record.name.replace(" ", "")
+    return ids.external(f"{LAW_GO_KR}/{kind}/{name}{suffix}")
+
+
+def _source(graph: Graph, record: LawRecord, law: LawText | None) -> URIRef:
+    """The source document node of a national record (the index row, or the text file)."""
+    doc = ids.source_document(f"national-{record.law_id}-{record.serial}")
+    graph.add((doc, RDF.type, FOAF.Document))
+    graph.add((doc, RDF.type, PROV.Entity))
+    title = f"{record.name} ({'자치법규' if record.is_ordinance else '법령'} {record.law_id})"
+    graph.add((doc, DCTERMS.title, Literal(title, lang="ko")))
+    graph.add((doc, DCTERMS.source, _page(record)))
+    if law is not None:
+        graph.add((doc, DCTERMS.identifier, Literal(law.source.name)))
+        graph.add((doc, LG.sha256, Literal(law.sha256)))
+    else:
+        graph.add((doc, DCTERMS.identifier, Literal(record.path or record.law_id)))
+    return doc
+
+
+def describe_record(graph: Graph, record: LawRecord, law: LawText | None, paths: set[str]) -> None:
+    """Add a national record: identifiers, the version, links, and the given provisions."""
+    work = _work(record)
+    version = (
+        ids.ordinance_version(record.law_id, record.promulgated)
+        if record.is_ordinance
+        else ids.law_version(record.law_id, record.promulgated)
+    )
+    doc = _source(graph, record, law)
+    graph.add((work, RDF.type, LG.Ordinance if record.is_ordinance else LG.NationalLaw))
+    graph.add((work, RDFS.label, Literal(record.name, lang="ko")))
+    graph.add((work, PROV.wasDerivedFrom, doc))
+    graph.add((version, PROV.wasDerivedFrom, doc))
+    graph.add((version, ELI.language, KOREAN))
+    graph.add((version, ELI.version_date, Literal(record.promulgated, datatype=XSD.date)))
+    if record.is_ordinance:
+        graph.add((work, ELI.passed_by, ids.organisation("seoul-council")))
+    graph.add((work, ELI.id_local, Literal(record.law_id)))
+    graph.add((work, RDFS.seeAlso, _page(record)))
+    if record.kind in KIND_CODES:
+        graph.add((work, ELI.work_type, ids.concept("work-type", KIND_CODES[record.kind])))
+    graph.add((version, RDF.type, LG.OrdinanceVersion if record.is_ordinance else LG.LawVersion))
+    graph.add((version, ELI.realizes, work))
+    graph.add((work, ELI.is_realized_by, version))
+    graph.add((version, ELI.title, Literal(record.name, lang="ko")))
+    graph.add((version, ELI.date_publication, Literal(record.promulgated, datatype=XSD.date)))
+    graph.add((version, ELI.first_date_entry_in_force, Literal(record.in_force, datatype=XSD.date)))
+    graph.add((version, LG.promulgationNumber, Literal(record.promulgation_number.lstrip("0"))))
+    serial = LG.localLawSerialNumber if record.is_ordinance else LG.lawSerialNumber
+    graph.add((version, serial, Literal(record.serial)))
+    number, date = record.promulgation_number.lstrip("0"), record.promulgated.replace("-", "")
+    graph.add((version, RDFS.seeAlso, _page(record, f"/({number},{date})")))
+    if not record.is_ordinance:
+        # lod.law.go.kr names one version by its 법령일련번호 (MST): the same thing as ours.
+        graph.add((version, OWL.sameAs, URIRef(f"{LOD}{record.serial}")))
+    if law is None:
+        return
+    wanted = {
+        p.path for p in law.walk() if any(w == p.path or w.startswith(p.path + "/") for w in paths)
+    }
+    to_graph(law, work, version, graph, only=wanted if paths != {"*"} else None)
+    for prov in law.walk():
+        if prov.kind == "article" and (paths == {"*"} or prov.path in wanted):
+            label = quote(prov.label)
+            graph.add((ids.provision(work, prov.path), RDFS.seeAlso, _page(record, f"/{label}")))
+
+
+def _version_date(graph: Graph, version: URIRef) -> str:
+    value = graph.value(version, ELI.first_date_entry_in_force) or graph.value(
+        version, ELI.version_date
+    )
+    return str(value) if value is not None else ""
+
+
+def link(
+    graph: Graph,
+    layout: Layout,
+    corpus: Path | None = None,
+    full: frozenset[str] = frozenset({"014217"}),
+) -> LinkResult:
+    """Find, resolve and link the citations in the ordinance texts of ``graph``."""
+    index = law_index(layout)
+    texts = NationalTexts(committed_texts(layout), corpus)
+    out = Graph()
+    result = LinkResult(out)
+    cited: dict[str, tuple[LawRecord, set[str]]] = {}
+    for pv in sorted(graph.subjects(RDF.type, LG.ProvisionVersion), key=str):
+        version = graph.value(pv, LG.inVersion)
+        text = graph.value(pv, SCHEMA.text)
+        sub = graph.value(pv, ELI.realizes)
+        if not isinstance(version, URIRef) or text is None or not isinstance(sub, URIRef):
+            continue
+        if (version, RDF.type, LG.OrdinanceVersion) not in graph:
+            continue
+        date = _version_date(graph, version)
+        where = f"{graph.value(pv, RDFS.label)} ({date})"
+        last: Citation | None = None
+        for cit in find_citations(str(text)):
+            row, record = _resolve_one(cit, last, index, texts, date, where, sub)
+            if cit.relation == "explicit":
+                last = cit
+            result.rows.append(row)
+            if row.status == "resolved" and record is not None:
+                out.add((sub, ELI.cites, URIRef(row.target)))
+                entry = cited.setdefault(record.law_id, (record, set()))
+                entry[1].update(p.path for p in cit.provisions)
+    for law_id, (record, paths) in sorted(cited.items()):
+        describe_record(out, record, texts.get(record), {"*"} if law_id in full else paths)
+    for work in sorted(graph.subjects(RDF.type, LG.Ordinance), key=str):
+        record = index.by_id.get(str(work).rsplit("/", 1)[-1])
+        if record is not None and record.is_ordinance:  # the amended ordinance itself
+            out.add((work, ELI.id_local, Literal(record.law_id)))
+            out.add((work, RDFS.seeAlso, _page(record)))
+    result.paraphrases = paraphrases(graph + out)
+    return result
+
+
+def _resolve_one(
+    cit: Citation, last: Citation | None, index: LawIndex, texts: NationalTexts, date: str,
+    where: str, sub: URIRef,
+) -> tuple[CitationRow, LawRecord | None]:  # fmt: skip
+    """One citation's row, and the record it resolved to (None unless resolved)."""
+
+    def row(status: str, target: str, reason: str) -> tuple[CitationRow, LawRecord | None]:
+        return CitationRow(where, str(sub), cit.text, status, target, reason), None
+
+    if cit.draft:
+        return row("skipped", "", "a provision of a bill, not of a law")
+    if cit.relation == "self":
+        return row("internal", "", "a provision of the citing ordinance itself")
+    if cit.relation == "same-law" and last is not None:
+        name = last.law
+    elif cit.relation == "explicit":
+        name = cit.law
+    else:
+        return row("unresolved", "", f"relation {cit.relation!r} is not resolved yet")
+    if not name:
+        return row("unresolved", "", "no law name")
+    res = index.resolve(name, date or None)
+    if res.record is None:
+        return row(res.status, "", res.reason)
+    record = res.record
+    work = _work(record)
+    if not cit.provisions:
+        return row("resolved", str(work), f"{record.law_id}: {res.reason}")[0], record
+    law = texts.get(record)
+    targets = []
+    for prov in cit.provisions:
+        path = prov.path
+        if cit.addendum or cit.annex is not None or "0" in path.split("_")[-1:]:
+            return row(
+                "unresolved",
+                str(work),
+                "부칙/별표 and context-relative provisions are not linked yet",
+            )
+        if law is not None and path not in {p.path for p in law.walk()}:
+            articles = sum(1 for p in law.provisions if p.kind == "article")
+            return row(
+                "unresolved",
+                "",
+                f"{prov.label} does not exist in 「{record.name}」 "
+                f"({record.law_id}, {articles} articles)",
+            )
+        targets.append(str(ids.provision(work, path)))
+    checked = "checked against the text" if law is not None else "not checked: no text at hand"
+    reason = f"{record.law_id}: {res.reason}; provision {checked}"
+    return row("resolved", targets[0], reason)[0], record
+
+
+def paraphrases(graph: Graph) -> list[Paraphrase]:
+    """Compare each citing provision that says 「…」 제N조에 따른 … with the text it cites."""
+    out = []
+    for sub, target in sorted(graph.subject_objects(ELI.cites), key=str):
+        if not str(target).startswith(str(ids.national_law("0"))[:-1]):
+            continue
+        citing = _text_in_force(graph, sub)
+        cited = _text_in_force(graph, target)
+        if not citing or not cited or "에 따른" not in citing:
+            continue
+        restated = citing.split("에 따른", 1)[1].strip()
+        ratio = difflib.SequenceMatcher(None, restated, cited).ratio()
+        verdict = "quotes" if restated in cited else ("paraphrases" if ratio >= 0.3 else "differs")
+        labels = [str(graph.value(node, RDFS.label)) for node in (sub, target)]
+        out.append(Paraphrase(labels[0], labels[1], citing, cited, round(ratio, 2), verdict))
+    return out
+
+
+def _text_in_force(graph: Graph, sub: object) -> str:
+    versions = sorted(
+        (str(graph.value(v, LG.inVersion) or ""), str(graph.value(v, SCHEMA.text) or ""))
+        for v in graph.objects(sub, ELI.is_realized_by)  # type: ignore[arg-type]
+    )
+    return versions[-1][1] if versions else ""
