@@ -468,7 +468,8 @@ def test_dashboard_counts(graph: Graph) -> None:
     assert counts[("defined-terms", None)] == 2  # 제2조 1., 2.
     assert counts[("policy-initiatives", None)] == 5
     assert counts[("amendments", None)] == 3  # 2 proposed, 1 consequential renumbering
-    assert counts[("ordinance-versions", None)] == 2
+    # the amended ordinance's two versions, and the linked 지방보조금 관리 조례 (2000178)
+    assert counts[("ordinance-versions", None)] == 3
     assert counts[("provisions", ORDIN + "/2023-05-22")] == 23
     assert counts[("provisions", ORDIN + "/2024-03-26")] == 25
     assert counts[("organisations", None)] == len(select(graph, "organisations-with-projects"))

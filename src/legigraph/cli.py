@@ -64,6 +64,29 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    from legigraph.build import build
+
+    corpus = Path(args.corpus).resolve() if args.corpus else None
+    if corpus is not None and not corpus.is_dir():
+        raise InputError(corpus, "not a directory", "give a legalize-kr checkout or the unpacked "
+                         "statutes-kr.tar.xz (tar -xJf statutes-kr.tar.xz -C DIR)")  # fmt: skip
+    if args.online:
+        from legigraph.link import fetch_missing_records
+
+        for line in fetch_missing_records(_layout(args)):
+            print(line)
+    result = build(_layout(args), corpus=corpus)
+    assert result.link is not None
+    _emit(result.link.render())
+    if result.violations:
+        print(f"links not written: {result.violations} SHACL violation(s)", file=sys.stderr)
+        print(result.report_text, file=sys.stderr)
+        return EXIT_NONCONFORMING
+    print(f"linked graph written to {result.out_dir} ({result.triples} triples)")
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from legigraph.validate import validate
 
@@ -235,6 +258,28 @@ def parser() -> argparse.ArgumentParser:
     p_build = sub.add_parser("build", help="ontology + data → build/ (graph, store, manifest)")
     p_build.add_argument("--no-validate", action="store_true", help="skip the SHACL check")
     p_build.set_defaults(func=cmd_build)
+
+    p_link = sub.add_parser(
+        "link",
+        help="link citations to national law records and print the report (rebuilds build/)",
+        description="Find the citations in the ordinance texts, resolve each to a 법령ID / "
+        "자치법규ID and a provision of the national record, add the links and print what was "
+        "found, resolved, ambiguous and unresolved. Offline by default: the records committed "
+        "in data/external/.",
+    )
+    p_link.add_argument(
+        "--corpus",
+        metavar="PATH",
+        help="legalize-kr checkout or unpacked statutes-kr.tar.xz, to check "
+        "provisions of laws whose records are not committed",
+    )
+    p_link.add_argument(
+        "--online",
+        action="store_true",
+        help="first fetch missing records from the law.go.kr Open API "
+        "(OC key from $LAWGOKR_OC or ~/.config/legigraph/lawgokr.toml)",
+    )
+    p_link.set_defaults(func=cmd_link)
 
     p_val = sub.add_parser("validate", help="validate RDF files in the context of the built graph")
     p_val.add_argument("files", nargs="+", help="Turtle, JSON-LD, N-Triples or RDF/XML files")

@@ -23,16 +23,17 @@ import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET  # type: ignore[import-untyped]
 
+from legigraph import ordinance as reader  # its patterns, so both importers agree
 from legigraph.ids import SUBITEM_LETTERS
 from legigraph.io import InputError
-from legigraph.ordinance import _PARAGRAPH, CIRCLED, LawText, Provision, _label, _strip_markers
+from legigraph.ordinance import CIRCLED, LawText, Provision
 from legigraph.text import nfc
 
 DEFAULT_BASE_URL = "https://www.law.go.kr/DRF"
@@ -44,14 +45,19 @@ Id = str | int | None
 
 # Lenient about the space after the dot: the API's flattened texts sometimes omit it.
 _ITEM = re.compile(r"^\s*(\d+)(?:의(\d+))?\.(?!\d)\s*(.*)$")
-_SUBITEM = re.compile(r"^\s*([가-하])\.\s*(.*)$")
-_ARTICLE_HEAD = re.compile(r"^\s*제\s*(\d+)\s*조(?:\s*의\s*(\d+))?")
+_SUBITEM = re.compile(rf"^\s*([{SUBITEM_LETTERS}])\.\s*(.*)$")
+# 제N조 only as a heading: "제2조제1항에 따라 …" is text that cites another article.
+_ARTICLE_HEAD = re.compile(r"^\s*제\s*(\d+)\s*조(?:\s*의\s*(\d+))?(?=[\s(]|$)")
 _PARA_NUM = re.compile(rf"^\s*([{CIRCLED}])\s*")
 _ITEM_NUM = re.compile(r"^\s*\d+(?:의\d+)?\.(?!\d)\s*")
-_SUB_NUM = re.compile(r"^\s*[가-하](?:의\d+)?\.\s*")
-_ADDENDUM_HEAD = re.compile(r"^\s*(?:부칙\s*<\s*제\s*(\d+)\s*호\s*,?\s*([\d.\s]*)>\s*)?")
-_HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html)", re.IGNORECASE)
+_SUB_NUM = re.compile(rf"^\s*[{SUBITEM_LETTERS}](?:의\d+)?\.\s*")
+_ADDENDUM_HEAD = re.compile(r"^\s*(부칙\s*(?:\([^)]*\))?\s*<\s*제\s*(\d+)\s*호\s*,?\s*[\d.\s]*>)")
+_HTML = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html)", re.IGNORECASE
+)
 _OK = {"", "00", "0", "000", "success", "성공", "y", "ok"}
+_TRANSIENT = (TimeoutError, ConnectionError, urllib.error.URLError, http.client.HTTPException)
+_HTML_HINT = "law.go.kr serves HTML for a bad OC key, URL or target, or an outage"
 _HINT = "check the MST/ID, target and OC key; law.go.kr reports errors with HTTP 200 bodies"
 
 
@@ -66,29 +72,16 @@ def _parse_xml(body: bytes, source: str) -> Element:
     if _HTML.match(body[:1024]):
         title = re.search(rb"<title[^>]*>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
         named = f" ({title.group(1).decode('utf-8', 'replace').strip()[:80]})" if title else ""
-        raise ApiError(
-            source,
-            f"an HTML page, not XML{named}",
-            "law.go.kr serves HTML for unknown OC keys, wrong URLs and outages; ask with "
-            "type=XML and check the OC key and base URL",
-        )
+        raise ApiError(source, f"an HTML page, not XML{named}", _HTML_HINT)
     try:
         root: Element = SafeET.fromstring(
             body, forbid_dtd=True, forbid_entities=True, forbid_external=True
         )
     except SafeET.ParseError as err:
-        raise ApiError(
-            source,
-            f"malformed XML: {err}",
-            "retry; a truncated answer is not cached",
-            err.position[0],
-        ) from err
+        raise ApiError(source, f"malformed XML: {err}", "retry", err.position[0]) from err
     except ValueError as err:  # defusedxml's DTDForbidden, EntitiesForbidden, External…
-        raise ApiError(
-            source,
-            f"XML with a DTD or entity declaration refused ({type(err).__name__})",
-            "law.go.kr never declares entities; the body did not come from the Open API",
-        ) from err
+        problem = f"XML with a DTD or entity declaration refused ({type(err).__name__})"
+        raise ApiError(source, problem, "law.go.kr never sends these; check the base URL") from err
     result, code = _text(root, "result"), _text(root, "resultCode")
     if result.lower() not in _OK or code.lower() not in _OK:
         msg = _text(root, "msg") or _text(root, "resultMsg") or _text(root, "message")
@@ -118,8 +111,10 @@ def _int(value: str) -> str:
     return str(int(digits)) if digits else ""
 
 
-def _meta(node: Element) -> dict[str, str]:
-    return {child.tag: _text(node, child.tag) for child in node if _text(node, child.tag)}
+def _meta(node: Element | None) -> dict[str, str]:
+    """기본정보 children as strings, as the API gives them (dates YYYYMMDD)."""
+    children = list(node) if node is not None else []
+    return {c.tag: v for c in children if (v := nfc("".join(c.itertext())).strip())}
 
 
 def _split_head(text: str) -> tuple[str, str]:
@@ -145,17 +140,17 @@ def _num(main: str, branch: str = "") -> str:
 
 def _article(number: str, heading: str) -> Provision:
     return Provision(
-        f"art_{number}", "article", _label(None, "art", number), number, heading=heading
+        f"art_{number}", "article", reader._label(None, "art", number), number, heading=heading
     )
 
 
 def _child(parent: Provision, step: str, number: str, text: str) -> Provision:
     """A 항/호/목 of ``parent`` named and cleaned exactly as the Markdown reader does."""
-    clean, markers = _strip_markers(text)
+    clean, markers = reader._strip_markers(text)
     if step == "subitem":  # 목 are lettered: path subitem_1, label …가목, number 가
         tail, label = str(SUBITEM_LETTERS.index(number) + 1), f"{parent.label}{number}목"
     else:
-        tail, label = number, _label(parent, step, number)
+        tail, label = number, reader._label(parent, step, number)
     kind = {"para": "paragraph", "item": "item", "subitem": "subitem"}[step]
     child = Provision(f"{parent.path}/{step}_{tail}", kind, label, number, clean, markers=markers)
     parent.children.append(child)
@@ -163,7 +158,7 @@ def _child(parent: Provision, step: str, number: str, text: str) -> Provision:
 
 
 def _append(target: Provision, text: str) -> None:
-    clean, markers = _strip_markers(text)
+    clean, markers = reader._strip_markers(text)
     target.text = (target.text + " " + clean).strip()
     target.markers.extend(markers)
 
@@ -175,11 +170,9 @@ def _fill(article: Provision, lines: Iterable[str]) -> None:
     for line in lines:
         if not line.strip():
             continue
-        if m := _PARAGRAPH.match(line.strip()):
-            para, item = (
-                _child(article, "para", str(CIRCLED.index(m.group(1)) + 1), m.group(2)),
-                None,
-            )
+        if m := reader._PARAGRAPH.match(line.strip()):
+            para = _child(article, "para", str(CIRCLED.index(m.group(1)) + 1), m.group(2))
+            item = None
         elif m := _ITEM.match(line):
             item = _child(para or article, "item", _num(m.group(1), m.group(2)), m.group(3))
         elif (m := _SUBITEM.match(line)) and item is not None:
@@ -188,34 +181,51 @@ def _fill(article: Provision, lines: Iterable[str]) -> None:
             _append(item or para or article, line)
 
 
-def _addenda(parents: Iterable[Element]) -> Iterator[Provision]:
+def _addenda(parents: Iterable[Element], source: str) -> list[Provision]:
     """부칙 as ``addendum_{공포번호}``; one <부칙> may hold several 일자/번호/내용 runs."""
+    out: list[Provision] = []
     for parent in parents:
         for unit in parent.findall("부칙단위") or [parent]:
             group: dict[str, str] = {}
             for child in [*unit, None]:
                 if child is None or child.tag in group:
                     if group:
-                        yield _addendum(group)
+                        out.append(_addendum(group, source, out))
                     group = {}
                 if child is not None:
                     group[child.tag] = nfc("".join(child.itertext()))
+    return out
 
 
-def _addendum(group: dict[str, str]) -> Provision:
+def _addendum(group: dict[str, str], source: str, earlier: list[Provision]) -> Provision:
+    """One 부칙 with its articles, by the Markdown reader's rules for the ``## 부칙`` part."""
     body = group.get("부칙내용", "").strip()
     head = _ADDENDUM_HEAD.match(body)
-    assert head is not None
-    number = _int(group.get("부칙공포번호", "")) or _int(head.group(1) or "")
+    number = _int(group.get("부칙공포번호", "")) or (head.group(2) if head else "")
+    if not number:
+        raise ApiError(source, "a 부칙 without 부칙공포번호", "expect <부칙공포번호>N")
     day = group.get("부칙공포일자", "").strip()
-    date = "".join((head.group(2) or "").split()).rstrip(".")
-    if re.fullmatch(r"\d{8}", day):
-        date = f"{int(day[:4])}.{int(day[4:6])}.{int(day[6:])}"
-    text = _flat(body[head.end() :])
-    heading = f"부칙 <제{number}호" + (f", {date}>" if date else ">")
-    return Provision(
-        f"addendum_{number}", "addendum", f"부칙 <제{number}호>", number, text, heading=heading
-    )
+    if head:  # statutes: the corpus keeps law.go.kr's own heading line verbatim
+        heading, body = head.group(1).strip(), body[head.end() :]
+    elif re.fullmatch(r"\d{8}", day):  # ordinances: the corpus writes it from the fields
+        heading = f"부칙 <제{number}호, {int(day[:4])}.{int(day[4:6])}.{int(day[6:])}>"
+    else:
+        heading = f"부칙 <제{number}호>"
+    seen = sum(1 for p in earlier if p.number == number)  # one 공포번호 twice: -2, -3 …
+    path = f"addendum_{number}" + (f"-{seen + 1}" if seen else "")
+    addendum = Provision(path, "addendum", f"부칙 <제{number}호>", number, heading=heading)
+    for line in body.splitlines():
+        if m := reader._ADDENDUM_ARTICLE.match(line.strip()):
+            art = _num(m.group(1), m.group(2) or "")
+            label = f"{addendum.label} {reader._label(None, 'art', art)}"
+            addendum.children.append(
+                Provision(f"{path}/art_{art}", "article", label, art, m.group(4).strip(),
+                          heading=m.group(3).strip())
+            )  # fmt: skip
+        elif line.strip():
+            target = addendum.children[-1] if addendum.children else addendum
+            target.text = (target.text + " " + line.strip()).strip()
+    return addendum
 
 
 def _law_text(
@@ -223,12 +233,16 @@ def _law_text(
 ) -> LawText:
     if not any(p.kind == "article" for p in provisions):
         raise ApiError(source, "the response has no 조문 (articles)", "ask for a version by MST")
+    if not meta:
+        raise ApiError(source, "the response has no 기본정보", "ask lawService.do for a detail")
     return LawText(Path(source), meta, title, provisions, hashlib.sha256(body).hexdigest())
 
 
-def _statute_article(unit: Element) -> Provision:
+def _statute_article(unit: Element, source: str) -> Provision:
     heading, lead = _split_head(_flat(_raw(unit, "조문내용")))
     number = _num(_int(_text(unit, "조문번호")), _int(_text(unit, "조문가지번호")))
+    if not number:
+        raise ApiError(source, f"조문단위 without 조문번호: {lead[:40]!r}", "expect <조문번호>N")
     article = _article(number, _text(unit, "조문제목") or heading)
     _append(article, lead)
     for hang in unit.iterfind("항"):
@@ -259,18 +273,17 @@ def _statute_article(unit: Element) -> Provision:
 def parse_law_detail(xml: bytes, source: str, mst: str | None = None) -> LawText:
     """A statute version from ``lawService.do?target=law|eflaw&type=XML``."""
     root = _parse_xml(xml, source)
-    basic = root.find("기본정보")
-    if root.tag not in ("법령", "law", "Law") or basic is None:
+    if root.tag not in ("법령", "law", "Law"):
         raise ApiError(source, f"<{root.tag}> is not a 법령 detail", "ask target=law or eflaw")
-    meta = _meta(basic)
+    meta = _meta(root.find("기본정보"))
     if mst and not meta.get("법령일련번호"):
         meta["법령일련번호"] = mst
     provisions = [
-        _statute_article(unit)
+        _statute_article(unit, source)
         for unit in root.iterfind("조문/조문단위")
         if _text(unit, "조문여부") != "전문"  # 장·절 headings are not modelled
     ]
-    provisions.extend(_addenda(root.iterfind("부칙")))
+    provisions.extend(_addenda(root.iterfind("부칙"), source))
     return _law_text(source, xml, meta, meta.get("법령명_한글", ""), provisions)
 
 
@@ -292,10 +305,9 @@ def _ordinance_article(jo: Element, source: str) -> Provision:
 def parse_ordinance_detail(xml: bytes, source: str, mst: str | None = None) -> LawText:
     """An ordinance version from ``lawService.do?target=ordin&type=XML``."""
     root = _parse_xml(xml, source)
-    basic = root.find("자치법규기본정보")
-    if basic is None:
+    if root.tag not in ("LawService", "자치법규"):
         raise ApiError(source, f"<{root.tag}> is not a 자치법규 detail", "ask target=ordin")
-    meta = _meta(basic)
+    meta = _meta(root.find("자치법규기본정보"))
     if mst and not meta.get("자치법규일련번호"):
         meta["자치법규일련번호"] = mst
     provisions = [
@@ -303,7 +315,7 @@ def parse_ordinance_detail(xml: bytes, source: str, mst: str | None = None) -> L
         for jo in root.iterfind("조문/조")
         if _text(jo, "조문여부") != "N"  # 장·절 headings are not modelled
     ]
-    provisions.extend(_addenda(root.iterfind("부칙")))
+    provisions.extend(_addenda(root.iterfind("부칙"), source))
     return _law_text(source, xml, meta, meta.get("자치법규명", ""), provisions)
 
 
@@ -320,11 +332,8 @@ def parse_search(xml: bytes, source: str) -> list[dict[str, str]]:
 def _digits(value: str | int | None, name: str, width: int | None = None) -> str:
     text = str(value).strip()
     if not text.isascii() or not text.isdigit() or (width and len(text) != width):
-        raise ApiError(
-            f"law.go.kr {name}",
-            f"{name} {value!r} is not a number",
-            f"pass {name} as {width or 'only'} digits",
-        )
+        hint = f"pass {name} as {width or 'only'} digits"
+        raise ApiError(f"law.go.kr {name}", f"{name} {value!r} is not a number", hint)
     return text
 
 
@@ -396,17 +405,10 @@ class LawGoKrClient:
     def search(self, target: str, query: str, **params: str | int) -> list[dict[str, str]]:
         """``lawSearch.do`` rows, e.g. ``search("eflaw", "소득세법", efYd="20100311~20100501")``."""
         if not re.fullmatch(r"[A-Za-z]+", target) or "OC" in params:
-            raise ApiError(
-                "law.go.kr search",
-                f"bad target {target!r} or OC in params",
-                "target is e.g. law, eflaw or ordin; the OC key is added for you",
-            )
-        query_params = {
-            "target": target,
-            "type": "XML",
-            "query": query,
-            **{k: str(v) for k, v in params.items()},
-        }
+            hint = "target is e.g. law, eflaw or ordin; the OC key is added for you"
+            raise ApiError("law.go.kr search", f"bad target {target!r} or OC in params", hint)
+        query_params = {"target": target, "type": "XML", "query": query}
+        query_params.update({k: str(v) for k, v in params.items()})
         digest = hashlib.sha256(urllib.parse.urlencode(sorted(query_params.items())).encode())
         rows, _ = self._fetch(
             "lawSearch.do", query_params, f"search_{digest.hexdigest()[:16]}", parse_search
@@ -433,12 +435,10 @@ class LawGoKrClient:
 
     def _cached(self, cache: Path, source: str, parse: Callable[[bytes, str], T], why: str) -> T:
         if not cache.is_file():
-            raise ApiError(
-                source,
-                f"{why} and no cached copy at {cache}",
-                "run online once to fill the cache, or check the key and the OC",
-            )
-        log.warning("%s %s; serving the cached copy %s", source, why, cache)
+            raise ApiError(source, f"{why} and no cached copy at {cache}", "run online once")
+        (log.info if why == "offline" else log.warning)(
+            "%s %s; serving the cached copy %s", source, why, cache
+        )
         self.last_from_cache = True
         return parse(cache.read_bytes(), str(cache))
 
@@ -458,23 +458,15 @@ class LawGoKrClient:
                 if err.code != 429 and err.code < 500:
                     raise ApiError(source, f"HTTP {err.code} {err.reason}", _HINT) from None
                 problem = f"HTTP {err.code} {err.reason}"
-            except (
-                TimeoutError,
-                ConnectionError,
-                urllib.error.URLError,
-                http.client.HTTPException,
-            ) as err:
+            except _TRANSIENT as err:
                 reason = getattr(err, "reason", None) or err
                 problem = f"{type(err).__name__}: {reason}".replace(self._oc or "\0", "{OC}")
             if attempt < self.tries:
                 delay = self.backoff * 2 ** (attempt - 1)
                 log.warning("%s: %s; retry %d in %.2f s", source, problem, attempt, delay)
                 time.sleep(delay)
-        raise ApiError(
-            source,
-            f"no usable answer after {self.tries} tries: {problem}",
-            "check the network and law.go.kr status, then retry",
-        )
+        problem = f"no usable answer after {self.tries} tries: {problem}"
+        raise ApiError(source, problem, "check the network and law.go.kr, then retry")
 
     def _scrub(self, body: bytes) -> bytes:
         """Replace the OC key (echoed in 상세링크 URLs) so cached files never hold it."""
@@ -494,9 +486,7 @@ def _find_oc(oc: str | None, config: Path | None) -> str:
         try:
             value = tomllib.loads(path.read_text(encoding="utf-8")).get("oc", "")
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise ApiError(
-                path, f"not valid TOML: {err}", 'write one line: oc = "your-id"'
-            ) from err
+            raise ApiError(path, f"not valid TOML: {err}", 'write oc = "your-id"') from err
         if isinstance(value, str) and value.strip():
             return value.strip()
     raise ApiError(

@@ -12,9 +12,11 @@ lod.law.go.kr. Everything else is reported with the reason.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
@@ -27,6 +29,10 @@ from legigraph.ordinance import LawText, read_law_text, to_graph
 from legigraph.paths import Layout
 from legigraph.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
 
+if TYPE_CHECKING:
+    from legigraph.lawgokr import LawGoKrClient
+
+_CITED_ID = re.compile(r"/eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)")
 KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
 LAW_GO_KR = "https://www.law.go.kr"
 LOD = "http://lod.law.go.kr/resource/LSI"
@@ -90,14 +96,18 @@ class LinkResult:
 
 @dataclass
 class NationalTexts:
-    """Law texts at hand, by 법령ID / 자치법규ID: committed records, then a corpus."""
+    """Law texts at hand: committed records, a corpus, then law.go.kr responses cached."""
 
     committed: dict[str, LawText]
     corpus: Path | None = None
+    api_cache: Path | None = None
 
     def get(self, record: LawRecord) -> LawText | None:
         if record.law_id in self.committed:
             return self.committed[record.law_id]
+        cached = self._from_api_cache(record)
+        if cached is not None:
+            return cached
         if self.corpus is not None and record.path:
             path = self.corpus / record.path
             if not path.exists() and (self.corpus / "kr").is_dir():
@@ -105,6 +115,25 @@ class NationalTexts:
             if path.exists():
                 return read_law_text(path)
         return None
+
+    def _from_api_cache(self, record: LawRecord) -> LawText | None:
+        if self.api_cache is None:
+            return None
+        from legigraph.lawgokr import parse_law_detail, parse_ordinance_detail
+
+        target = "ordin" if record.is_ordinance else "law"
+        path = self.api_cache / target / f"MST{record.serial}.xml"
+        if not path.is_file():
+            return None
+        parse = parse_ordinance_detail if record.is_ordinance else parse_law_detail
+        law = parse(path.read_bytes(), str(path), record.serial)
+        law.source = path
+        return law
+
+
+def api_cache(layout: Layout) -> Path:
+    """Where law.go.kr responses are cached (raw XML, beside the other external records)."""
+    return layout.data / "external" / "law-go-kr" / "raw"
 
 
 def law_index(layout: Layout) -> LawIndex:
@@ -139,7 +168,7 @@ def _page(record: LawRecord, suffix: str = "") -> URIRef:
     return ids.external(f"{LAW_GO_KR}/{kind}/{name}{suffix}")
 
 
-def _source(graph: Graph, record: LawRecord, law: LawText | None) -> URIRef:
+def _source(graph: Graph, record: LawRecord, law: LawText | None, data: Path) -> URIRef:
     """The source document node of a national record (the index row, or the text file)."""
     doc = ids.source_document(f"national-{record.law_id}-{record.serial}")
     graph.add((doc, RDF.type, FOAF.Document))
@@ -148,14 +177,18 @@ def _source(graph: Graph, record: LawRecord, law: LawText | None) -> URIRef:
     graph.add((doc, DCTERMS.title, Literal(title, lang="ko")))
     graph.add((doc, DCTERMS.source, _page(record)))
     if law is not None:
-        graph.add((doc, DCTERMS.identifier, Literal(law.source.name)))
+        where = law.source.resolve()
+        name = where.relative_to(data.resolve()) if where.is_relative_to(data.resolve()) else where
+        graph.add((doc, DCTERMS.identifier, Literal(str(name))))
         graph.add((doc, LG.sha256, Literal(law.sha256)))
     else:
         graph.add((doc, DCTERMS.identifier, Literal(record.path or record.law_id)))
     return doc
 
 
-def describe_record(graph: Graph, record: LawRecord, law: LawText | None, paths: set[str]) -> None:
+def describe_record(
+    graph: Graph, record: LawRecord, law: LawText | None, paths: set[str], data: Path
+) -> None:
     """Add a national record: identifiers, the version, links, and the given provisions."""
     work = _work(record)
     version = (
@@ -163,7 +196,7 @@ def describe_record(graph: Graph, record: LawRecord, law: LawText | None, paths:
         if record.is_ordinance
         else ids.law_version(record.law_id, record.promulgated)
     )
-    doc = _source(graph, record, law)
+    doc = _source(graph, record, law, data)
     graph.add((work, RDF.type, LG.Ordinance if record.is_ordinance else LG.NationalLaw))
     graph.add((work, RDFS.label, Literal(record.name, lang="ko")))
     graph.add((work, PROV.wasDerivedFrom, doc))
@@ -197,7 +230,12 @@ def describe_record(graph: Graph, record: LawRecord, law: LawText | None, paths:
     }
     to_graph(law, work, version, graph, only=wanted if paths != {"*"} else None)
     for prov in law.walk():
-        if prov.kind == "article" and (paths == {"*"} or prov.path in wanted):
+        # law.go.kr has article deep links (…/제2조), not addendum or item ones
+        if (
+            prov.path.startswith("art_")
+            and "/" not in prov.path
+            and (paths == {"*"} or prov.path in wanted)
+        ):
             label = quote(prov.label)
             graph.add((ids.provision(work, prov.path), RDFS.seeAlso, _page(record, f"/{label}")))
 
@@ -217,7 +255,7 @@ def link(
 ) -> LinkResult:
     """Find, resolve and link the citations in the ordinance texts of ``graph``."""
     index = law_index(layout)
-    texts = NationalTexts(committed_texts(layout), corpus)
+    texts = NationalTexts(committed_texts(layout), corpus, api_cache(layout))
     out = Graph()
     result = LinkResult(out)
     cited: dict[str, tuple[LawRecord, set[str]]] = {}
@@ -242,7 +280,9 @@ def link(
                 entry = cited.setdefault(record.law_id, (record, set()))
                 entry[1].update(p.path for p in cit.provisions)
     for law_id, (record, paths) in sorted(cited.items()):
-        describe_record(out, record, texts.get(record), {"*"} if law_id in full else paths)
+        describe_record(
+            out, record, texts.get(record), {"*"} if law_id in full else paths, layout.data
+        )
     for work in sorted(graph.subjects(RDF.type, LG.Ordinance), key=str):
         record = index.by_id.get(str(work).rsplit("/", 1)[-1])
         if record is not None and record.is_ordinance:  # the amended ordinance itself
@@ -328,3 +368,35 @@ def _text_in_force(graph: Graph, sub: object) -> str:
         for v in graph.objects(sub, ELI.is_realized_by)  # type: ignore[arg-type]
     )
     return versions[-1][1] if versions else ""
+
+
+def fetch_missing_records(layout: Layout, client: LawGoKrClient | None = None) -> list[str]:
+    """Fetch from the law.go.kr Open API the cited records that have no text at hand.
+
+    The client caches each good response under ``data/external/law-go-kr/raw``; the next
+    build reads it from there, offline.
+    """
+    from legigraph.build import build_graph
+    from legigraph.lawgokr import ApiError, LawGoKrClient
+
+    client = client or LawGoKrClient(cache_dir=api_cache(layout))
+    graph = build_graph(layout)
+    index = law_index(layout)
+    texts = NationalTexts(committed_texts(layout), None, api_cache(layout))
+    lines = []
+    cited_ids = (_CITED_ID.search(str(o)) for o in graph.objects(None, ELI.cites))
+    wanted = {m.group(1) for m in cited_ids if m}
+    for law_id in sorted(wanted):
+        record = index.by_id.get(law_id)
+        if record is None or texts.get(record) is not None:
+            continue
+        try:
+            if record.is_ordinance:
+                client.ordinance(mst=record.serial)
+            else:
+                client.law(mst=record.serial)
+        except ApiError as err:
+            lines.append(f"not fetched: {record.name} ({law_id}): {err}")
+            continue
+        lines.append(f"fetched {record.name} ({law_id}, MST {record.serial})")
+    return lines
