@@ -9,6 +9,7 @@ import pytest
 
 from legigraph.build import BuildResult
 from legigraph.cli import main
+from tests.conftest import ROOT
 
 GOOD_PROJECT = """@base <https://w3id.org/legigraph/> .
 @prefix lg: <https://w3id.org/legigraph/ontology#> .
@@ -98,3 +99,31 @@ def test_usage_error_exit_code() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["frobnicate"])
     assert exc.value.code == 2
+
+
+def test_csv_rows_validate_like_the_mapped_table(
+    built: BuildResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = (ROOT / "data/tables/ai-projects.csv").read_text(encoding="utf-8").splitlines()[0]
+    good = (
+        "19,ai-safety-net,시험 사업 운영,Test project,요약,Summary,road-management-division,"
+        "road-management-division,chatbot,in-operation,table-ref-row-12"
+    )
+    path = write(tmp_path, "ai-projects.csv", f"{header}\n{good}\n")
+    assert run(built, "validate", str(path)) == 0
+    bad_code = good.replace("ai-safety-net", "ai-unknown-category")
+    path = write(tmp_path, "ai-projects.csv", f"{header}\n{bad_code}\n")
+    assert run(built, "validate", str(path)) == 1
+    assert "ai-project-category" in capsys.readouterr().out
+    bad_number = good.replace("19,", "nineteen,", 1)
+    path = write(tmp_path, "ai-projects.csv", f"{header}\n{bad_number}\n")
+    assert run(built, "validate", str(path)) == 2
+    err = capsys.readouterr().err
+    assert "ai-projects.csv:2" in err and "serial" in err
+
+
+def test_csv_without_a_mapping(
+    built: BuildResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(built, "validate", str(write(tmp_path, "things.csv", "a,b\n1,2\n"))) == 2
+    assert "no mapping for this table" in capsys.readouterr().err

@@ -187,8 +187,8 @@ def organisation(name: str) -> URIRef:
 
 def ai_project(year: int, serial: int, jurisdiction: str = SEOUL) -> URIRef:
     """An AI project record, by year of the register and its 연번."""
-    if not 1 <= serial <= 99:
-        raise IdError(f"AI project serial {serial} must be 1..99")
+    if not isinstance(serial, int) or not 1 <= serial <= 99:
+        raise IdError(f"AI project serial {serial!r} must be a whole number 1..99")
     return _iri(f"id/{jurisdiction}/ai-project/{year}/{serial:02d}")
 
 
