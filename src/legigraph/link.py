@@ -379,24 +379,24 @@ def fetch_missing_records(layout: Layout, client: LawGoKrClient | None = None) -
     from legigraph.build import build_graph
     from legigraph.lawgokr import ApiError, LawGoKrClient
 
-    client = client or LawGoKrClient(cache_dir=api_cache(layout))
     graph = build_graph(layout)
     index = law_index(layout)
     texts = NationalTexts(committed_texts(layout), None, api_cache(layout))
-    lines = []
     cited_ids = (_CITED_ID.search(str(o)) for o in graph.objects(None, ELI.cites))
-    wanted = {m.group(1) for m in cited_ids if m}
-    for law_id in sorted(wanted):
-        record = index.by_id.get(law_id)
-        if record is None or texts.get(record) is not None:
-            continue
+    wanted = sorted({m.group(1) for m in cited_ids if m})
+    missing = [r for r in (index.by_id.get(i) for i in wanted) if r and texts.get(r) is None]
+    if not missing:
+        return ["every cited record is already at hand; nothing to fetch"]
+    client = client or LawGoKrClient(cache_dir=api_cache(layout))
+    lines = []
+    for record in missing:
         try:
             if record.is_ordinance:
                 client.ordinance(mst=record.serial)
             else:
                 client.law(mst=record.serial)
         except ApiError as err:
-            lines.append(f"not fetched: {record.name} ({law_id}): {err}")
+            lines.append(f"not fetched: {record.name} ({record.law_id}): {err}")
             continue
-        lines.append(f"fetched {record.name} ({law_id}, MST {record.serial})")
+        lines.append(f"fetched {record.name} ({record.law_id}, MST {record.serial})")
     return lines
