@@ -21,19 +21,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.term import Node
 
 from legigraph.namespaces import ELI_DL, SH
-from legigraph.validate import validate_graph
+from legigraph.validate import parsed_once, run_pyshacl, validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_FILE = ROOT / "shapes" / "legigraph.shacl.ttl"
@@ -249,17 +244,7 @@ class Targeting:
         for triple in pairs:
             self.untargeted.add(triple)
         try:
-            conforms, report, _ = shacl_validate(
-                data,
-                shacl_graph=self.untargeted,
-                inference="none",
-                advanced=True,
-                js=False,
-                do_owl_imports=False,
-                allow_warnings=False,
-                abort_on_first=False,
-                inplace=True,
-            )
+            conforms, report, _ = run_pyshacl(data, self.untargeted, inplace=True)
         finally:
             for triple in pairs:
                 self.untargeted.remove(triple)
@@ -299,34 +284,8 @@ def validate_entry(context: Graph, targeting: Targeting, entry: Entry) -> tuple[
 
 @pytest.fixture(scope="module", autouse=True)
 def _prepared_sparql() -> Iterator[None]:
-    """Parse each SPARQL query text once, as rdflib's prepareQuery does.
-
-    pySHACL hands rdflib the text of a SPARQL constraint for every focus node, and rdflib
-    parses it anew each time (some 10 ms). Here the parsed and translated query is kept
-    and evaluated with the new bindings, which is what rdflib's prepared queries are for:
-    the results are the same. Only while this module runs.
-    """
-    original = SPARQLProcessor.query
-    prepared: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
-
-    def query(
-        self: SPARQLProcessor,
-        query: Any,
-        initBindings: Any = None,
-        initNs: Any = None,
-        base: str | None = None,
-        DEBUG: bool = False,
-    ) -> Any:
-        if isinstance(query, str):
-            namespaces = tuple(sorted((k, str(v)) for k, v in (initNs or {}).items()))
-            key = (query, base, namespaces)
-            if key not in prepared:
-                prepared[key] = translateQuery(parseQuery(query), base, initNs)
-            query = prepared[key]
-        return original(self, query, initBindings, initNs, base, DEBUG)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(SPARQLProcessor, "query", query)
+    """Parse each SPARQL constraint once for the whole module, as validate_graph does per run."""
+    with parsed_once():
         yield
 
 

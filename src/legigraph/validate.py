@@ -112,7 +112,7 @@ def _results(report: Graph, data: Graph) -> list[Violation]:
 
 
 @contextmanager
-def _parsed_once() -> Iterator[None]:
+def parsed_once() -> Iterator[None]:
     """Parse each SPARQL text once while pySHACL runs (a prepared query, in effect).
 
     pySHACL hands rdflib the text of every SPARQL-based constraint once per focus node and
@@ -154,14 +154,15 @@ def validate_graph(
     shapes = shapes if shapes is not None else load_shapes(layout)
     if len(shapes) == 0:
         return ValidationResult(True, 0, text="no shapes found")
-    with _parsed_once():
-        conforms, report, text = _run_pyshacl(data, shapes)
+    with parsed_once():
+        conforms, report, text = run_pyshacl(data, shapes)
     results = _results(report, data)
     violations = sum(1 for r in results if r.severity == "Violation")
     return ValidationResult(bool(conforms), violations, results, bind_prefixes(report), str(text))
 
 
-def _run_pyshacl(data: Graph, shapes: Graph) -> tuple[bool, Graph, str]:
+def run_pyshacl(data: Graph, shapes: Graph, *, inplace: bool = False) -> tuple[bool, Graph, str]:
+    """PySHACL with legigraph's safe options: no inference, imports or SHACL-JS."""
     conforms, report, text = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -171,6 +172,7 @@ def _run_pyshacl(data: Graph, shapes: Graph) -> tuple[bool, Graph, str]:
         do_owl_imports=False,
         allow_warnings=False,
         abort_on_first=False,
+        inplace=inplace,
     )
     return bool(conforms), report, str(text)
 
