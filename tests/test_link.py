@@ -177,3 +177,9 @@ def test_online_fetch_of_a_missing_record(tmp_path: Path) -> None:
     texts = NationalTexts(committed_texts(layout), None, api_cache(layout))
     law = texts.get(record)
     assert law is not None and law.source == cached
+
+
+def test_context_relative_levels_are_not_linked() -> None:
+    # 「X」 제2항 names a paragraph of "this article": article 0, whatever the level.
+    status, target, reason = resolve_text("「지속가능발전 기본법」 제2항에 따라")
+    assert status == "unresolved" and "context-relative" in reason

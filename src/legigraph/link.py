@@ -101,6 +101,7 @@ class NationalTexts:
     committed: dict[str, LawText]
     corpus: Path | None = None
     api_cache: Path | None = None
+    _paths: dict[str, frozenset[str] | None] = field(default_factory=dict, repr=False)
 
     def get(self, record: LawRecord) -> LawText | None:
         if record.law_id in self.committed:
@@ -115,6 +116,15 @@ class NationalTexts:
             if path.exists():
                 return read_law_text(path)
         return None
+
+    def paths(self, record: LawRecord) -> frozenset[str] | None:
+        """The provision paths of a record's text, None when no text is at hand."""
+        if record.law_id not in self._paths:
+            law = self.get(record)
+            self._paths[record.law_id] = (
+                None if law is None else frozenset(p.path for p in law.walk())
+            )
+        return self._paths[record.law_id]
 
     def _from_api_cache(self, record: LawRecord) -> LawText | None:
         if self.api_cache is None:
@@ -177,7 +187,8 @@ def _source(graph: Graph, record: LawRecord, law: LawText | None, data: Path) ->
     graph.add((doc, DCTERMS.title, Literal(title, lang="ko")))
     graph.add((doc, DCTERMS.source, _page(record)))
     if law is not None:
-        where = law.source.resolve()
+        # a relative source (an archive member) is already named relative to its corpus
+        where = law.source.resolve() if law.source.is_absolute() else law.source
         name = where.relative_to(data.resolve()) if where.is_relative_to(data.resolve()) else where
         graph.add((doc, DCTERMS.identifier, Literal(str(name))))
         graph.add((doc, LG.sha256, Literal(law.sha256)))
@@ -320,18 +331,19 @@ def _resolve_one(
     work = _work(record)
     if not cit.provisions:
         return row("resolved", str(work), f"{record.law_id}: {res.reason}")[0], record
-    law = texts.get(record)
+    known = texts.paths(record)
     targets = []
     for prov in cit.provisions:
         path = prov.path
-        if cit.addendum or cit.annex is not None or "0" in path.split("_")[-1:]:
+        relative = any(step.split("_")[1].split("-")[0] == "0" for step in path.split("/"))
+        if cit.addendum or cit.annex is not None or relative:
             return row(
                 "unresolved",
                 str(work),
                 "부칙/별표 and context-relative provisions are not linked yet",
             )
-        if law is not None and path not in {p.path for p in law.walk()}:
-            articles = sum(1 for p in law.provisions if p.kind == "article")
+        if known is not None and path not in known:
+            articles = sum(1 for p in known if p.startswith("art_") and "/" not in p)
             return row(
                 "unresolved",
                 "",
@@ -339,7 +351,7 @@ def _resolve_one(
                 f"({record.law_id}, {articles} articles)",
             )
         targets.append(str(ids.provision(work, path)))
-    checked = "checked against the text" if law is not None else "not checked: no text at hand"
+    checked = "checked against the text" if known is not None else "not checked: no text at hand"
     reason = f"{record.law_id}: {res.reason}; provision {checked}"
     return row("resolved", targets[0], reason)[0], record
 

@@ -1,0 +1,676 @@
+"""Find and resolve every citation of the national statute corpus: the citation network.
+
+    python bench/citation_network.py PATH [--sample 240] [--seed 1] [--jobs 2]
+        [--out bench/results/citation_network.json] [--sample-out docs/linking-sample.tsv]
+
+PATH is legalize-kr's statute corpus: ``statutes-kr.tar.xz`` (read as a stream, one member
+at a time), or a directory holding ``kr/`` or the ``kr`` directory itself. Every provision
+text of every statute is scanned with ``find_citations``; each citation is resolved with
+the rules of ``link._resolve_one``:
+
+* explicit 「…」 names: ``LawIndex.resolve`` with ``index_all_laws.csv`` as of the citing
+  file's 시행일자;
+* same-law (같은 법, 동법 …): the last explicit 「…」 before it in the same provision;
+* self (이 법, 이 영, a bare 제N조): the citing statute itself;
+* alias, decree, same-article and same-paragraph: counted as relative, not resolved;
+* bill provisions (안 제N조): skipped.
+
+Then the cited provision (both ends of a range, each member of a list) must exist in the
+cited statute's text (read from the same corpus). 부칙/별표 provisions and
+context-relative ones (a 0 level: 제2항 of "this article") are not linked, as in the build.
+Prints a summary, writes the counts as JSON and a random sample (fixed seed, stratified by
+relation) of resolved citations as TSV for checking by hand; the columns ``correct`` and
+``note`` of an existing sample file are kept for the rows it still holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import heapq
+import json
+import os
+import re
+import resource
+import sys
+import tarfile
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from legigraph.citations import Citation, find_citations, format_citation
+from legigraph.io import InputError
+from legigraph.ordinance import LawText, read_law_text
+from legigraph.paths import Layout
+from legigraph.resolve import LawIndex, LawRecord, read_law_index
+from legigraph.text import nfc
+
+RELATIONS = ("explicit", "same-law", "self", "alias", "decree", "same-article", "same-paragraph")
+SAMPLED = ("explicit", "same-law", "self")
+RELATIVE = "relative, not resolved"
+CHECKED = "provision checked against the text"
+UNCHECKED = "provision not checked: the cited text is not readable"
+NEWER_LATER = "law chosen by the date rule while a same-named law enters into force later"
+CITED_LATER = "cited law's text in the corpus enters into force after the citing date"
+MISSING_IN_ADDENDA = "provisions that do not exist, cited from addenda (부칙)"
+SELF_IN_ADDENDA = "self citations resolved inside addenda (부칙)"
+STATUSES = ("resolved", "ambiguous", "unresolved", "relative", "skipped")
+SAMPLE_COLUMNS = (
+    "id",
+    "relation",
+    "kind",
+    "citing_file",
+    "citing_provision",
+    "sentence",
+    "citation",
+    "cited_law_id",
+    "cited_name",
+    "cited_file",
+    "target",
+    "correct",
+    "note",
+)
+CONTEXT = 60
+_NAME_END = re.compile(r".*?(법률|시행령|시행규칙|법|령|규칙|규정|조례|협약|협정|조약)$")
+
+Outcome = tuple[str, str, str, str]  # relation, kind, status, reason class
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A citation whose law resolved and whose provisions wait for the cited text."""
+
+    relation: str
+    kind: str
+    citing: str  # 법령ID of the citing statute
+    cited: str  # 법령ID of the cited statute
+    paths: tuple[str, ...]
+    labels: tuple[str, ...]
+    in_addenda: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A citation that may enter the sample (its law resolved); ordered by ``key``."""
+
+    key: int
+    relation: str
+    kind: str
+    member: str
+    provision: str  # path of the citing provision
+    label: str  # label of the citing provision
+    start: int
+    end: int
+    citation: str  # canonical form
+    cited: LawRecord
+    paths: tuple[str, ...]
+    labels: tuple[str, ...]
+
+
+@dataclass
+class FileResult:
+    """What one statute file contributes."""
+
+    member: str
+    error: str = ""
+    law_id: str = ""
+    paths: frozenset[str] = frozenset()
+    provisions: int = 0
+    in_addenda: int = 0
+    outcomes: Counter[Outcome] = field(default_factory=Counter)
+    details: Counter[tuple[str, str]] = field(default_factory=Counter)
+    edges: set[str] = field(default_factory=set)
+    flags: Counter[str] = field(default_factory=Counter)
+    pending: list[Pending] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+# --- reading the corpus ---------------------------------------------------------------
+
+
+def members(root: Path) -> Iterator[tuple[str, Path | bytes]]:
+    """``(kr/…/file.md, path or bytes)`` for every statute file of a tarball or directory."""
+    if root.is_file():
+        with tarfile.open(root, mode="r|*") as tar:
+            for info in tar:
+                if info.isfile() and info.name.endswith(".md"):
+                    handle = tar.extractfile(info)
+                    if handle is not None:
+                        yield nfc(info.name.removeprefix("./")), handle.read()
+        return
+    base = root if (root / "kr").is_dir() else root.parent
+    for path in sorted((base / "kr").rglob("*.md")):
+        yield nfc(path.relative_to(base).as_posix()), path
+
+
+def read_member(member: str, source: Path | bytes, scratch: Path) -> LawText:
+    """Read one file with ``read_law_text``; a tar member goes through a scratch file."""
+    if isinstance(source, Path):
+        return read_law_text(source)
+    path = scratch / f"member-{os.getpid()}.md"
+    path.write_bytes(source)
+    return read_law_text(path)
+
+
+# --- resolving, in the worker processes -------------------------------------------------
+
+
+@dataclass
+class _Worker:
+    index: LawIndex
+    scratch: Path
+    seed: int
+    keep: int
+
+
+_STATE: list[_Worker] = []
+
+
+def init_worker(index_path: Path, scratch: Path, seed: int, keep: int) -> None:
+    _STATE[:] = [_Worker(read_law_index(index_path), scratch, seed, keep)]
+
+
+def sample_key(seed: int, member: str, provision: str, start: int) -> int:
+    """A reproducible pseudo-random 64-bit key of one citation."""
+    digest = hashlib.blake2b(f"{seed}|{member}|{provision}|{start}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big")
+
+
+def unlinked(path: str, addendum: bool, annex: bool) -> str:
+    """Why a provision path is not linked at all, or ""."""
+    if addendum or annex:
+        return "부칙/별표 provision: not linked"
+    if any(step.split("_")[1].split("-")[0] == "0" for step in path.split("/")):
+        return "context-relative provision (level 0): not linked"
+    return ""
+
+
+def check(
+    paths: tuple[str, ...], labels: tuple[str, ...], text: frozenset[str] | None
+) -> tuple[str, str] | None:
+    """The reason and the label of the first provision missing from ``text``, if any."""
+    if text is None:
+        return None  # not at hand: not checked, as in the build
+    for path, label in zip(paths, labels, strict=True):
+        if path not in text:
+            article = path.split("/")[0]
+            if article == path or article not in text:
+                return "provision does not exist (no such article)", label
+            return "provision does not exist (the article has no such subdivision)", label
+    return None
+
+
+def scan(member: str, source: Path | bytes) -> FileResult:
+    """Find and resolve the citations of one statute file (except the cross-law check)."""
+    state = _STATE[0]
+    result = FileResult(member)
+    try:
+        law = read_member(member, source, state.scratch)
+    except InputError as err:
+        result.error = err.problem
+        return result
+    meta = law.meta
+    result.law_id = str(meta.get("법령ID") or member)
+    own = LawRecord(
+        law_id=result.law_id,
+        serial=str(meta.get("법령MST", "")),
+        name=law.title,
+        kind=str(meta.get("법령구분", "")),
+        promulgated=str(meta.get("공포일자", "")),
+        promulgation_number=str(meta.get("공포번호", "")),
+        in_force=str(meta.get("시행일자", "")),
+        path=member,
+    )
+    date = str(meta.get("시행일자") or meta.get("공포일자") or "") or None
+    result.paths = frozenset(p.path for p in law.walk())
+    heaps: dict[str, list[tuple[int, int, Candidate]]] = {r: [] for r in SAMPLED}
+    serial = 0
+    for prov in law.walk():
+        result.provisions += 1
+        last: Citation | None = None
+        for cit in find_citations(prov.text):
+            in_addenda = prov.path.startswith("addendum_")
+            found = resolve(cit, last, own, date, state.index, result, in_addenda)
+            if cit.relation == "explicit":
+                last = cit
+            if found is None or cit.relation not in SAMPLED:
+                continue
+            if cit.relation == "self" and in_addenda:
+                result.flags[SELF_IN_ADDENDA] += 1
+            record, paths, labels = found
+            key = sample_key(state.seed, member, prov.path, cit.start)
+            cand = Candidate(
+                key,
+                cit.relation,
+                cit.kind,
+                member,
+                prov.path,
+                prov.label,
+                cit.start,
+                cit.end,
+                format_citation(cit),
+                record,
+                paths,
+                labels,
+            )
+            heap = heaps[cit.relation]
+            serial += 1
+            if len(heap) < state.keep:
+                heapq.heappush(heap, (-key, serial, cand))
+            elif -heap[0][0] > key:
+                heapq.heapreplace(heap, (-key, serial, cand))
+    result.candidates = [c for heap in heaps.values() for _, _, c in heap]
+    return result
+
+
+def resolve(
+    cit: Citation,
+    last: Citation | None,
+    own: LawRecord,
+    date: str | None,
+    index: LawIndex,
+    result: FileResult,
+    in_addenda: bool,
+) -> tuple[LawRecord, tuple[str, ...], tuple[str, ...]] | None:
+    """Count one citation; the cited record and provisions when its law resolved."""
+    rel, kind = cit.relation, cit.kind
+
+    result.in_addenda += in_addenda
+
+    def count(status: str, reason: str, detail: str = "") -> None:
+        result.outcomes[rel, kind, status, reason] += 1
+        if in_addenda and reason.startswith("provision does not exist"):
+            result.flags[MISSING_IN_ADDENDA] += 1
+        if detail:
+            result.details[reason, detail] += 1
+
+    if cit.draft:
+        count("skipped", "a provision of a bill (안 제N조)")
+        return None
+    if rel == "self":
+        record = own
+    elif rel in ("explicit", "same-law"):
+        name = cit.law if rel == "explicit" else last.law if last is not None else None
+        if not name:
+            count("unresolved", "same-law with no 「…」 before it in the provision")
+            return None
+        res = index.resolve(name, date)
+        if res.record is None:
+            if res.status == "ambiguous":
+                count("ambiguous", "same-day laws of one name", name)
+            elif res.reason.startswith("none of the laws"):
+                count("unresolved", "no law of the name in force on the citing date", name)
+            else:
+                count("unresolved", "unknown name", name)
+            return None
+        record = res.record
+        if date and record.in_force > date:
+            result.flags[CITED_LATER] += 1
+        if later := [
+            c.law_id for c in res.candidates if c is not record and date and c.in_force > date
+        ]:
+            # The index dates each law's current version: a newer law of the name whose
+            # current version enters into force after the citing date loses to an old one.
+            result.flags[NEWER_LATER] += 1
+            result.details[NEWER_LATER, f"{name}: {record.law_id}, not {', '.join(later)}"] += 1
+    else:
+        count("relative", RELATIVE)
+        return None
+    if not cit.provisions:
+        count("resolved", "no provisions (a law or 별표 alone): linked to the law")
+        if record is not own:
+            result.edges.add(record.law_id)
+        return record, (), ()
+    paths = tuple(p.path for p in cit.provisions)
+    labels = tuple(p.label for p in cit.provisions)
+    for path in paths:
+        if why := unlinked(path, cit.addendum, cit.annex is not None):
+            count("unresolved", why)
+            return None
+    if record is not own:
+        result.pending.append(
+            Pending(rel, kind, result.law_id, record.law_id, paths, labels, in_addenda)
+        )
+        return record, paths, labels
+    if missing := check(paths, labels, result.paths):
+        count("unresolved", missing[0], f"「{own.name}」 {missing[1]}")
+        return None
+    count("resolved", CHECKED)
+    return record, paths, labels
+
+
+# --- the whole corpus ------------------------------------------------------------------
+
+
+@dataclass
+class Totals:
+    """The corpus counts, merged from the file results."""
+
+    files: int = 0
+    failed: Counter[str] = field(default_factory=Counter)
+    failed_files: list[str] = field(default_factory=list)
+    provisions: int = 0
+    in_addenda: int = 0
+    outcomes: Counter[Outcome] = field(default_factory=Counter)
+    details: Counter[tuple[str, str]] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)
+    edges: set[tuple[str, str]] = field(default_factory=set)
+    self_loops: set[str] = field(default_factory=set)
+    texts: dict[str, frozenset[str]] = field(default_factory=dict)
+    pending: list[Pending] = field(default_factory=list)
+    candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+
+    def add(self, r: FileResult, keep: int) -> None:
+        self.files += 1
+        if r.error:
+            self.failed[r.error.split(":")[0]] += 1
+            self.failed_files.append(f"{r.member}: {r.error}")
+            return
+        self.provisions += r.provisions
+        self.in_addenda += r.in_addenda
+        self.outcomes.update(r.outcomes)
+        self.details.update(r.details)
+        self.flags.update(r.flags)
+        self.edges.update((r.law_id, cited) for cited in r.edges)
+        if any(o[0] == "self" and o[2] == "resolved" for o in r.outcomes):
+            self.self_loops.add(r.law_id)
+        self.texts[r.member] = frozenset(sys.intern(p) for p in r.paths)
+        self.pending.extend(
+            Pending(
+                p.relation,
+                p.kind,
+                p.citing,
+                sys.intern(p.cited),
+                tuple(map(sys.intern, p.paths)),
+                tuple(map(sys.intern, p.labels)),
+                p.in_addenda,
+            )
+            for p in r.pending
+        )
+        for cand in r.candidates:
+            pool = self.candidates.setdefault(cand.relation, [])
+            pool.append(cand)
+            if len(pool) > 4 * keep:
+                pool[:] = heapq.nsmallest(keep, pool, key=lambda c: c.key)
+
+    def settle(self, index: LawIndex) -> None:
+        """Check the provisions of the citations of other statutes against their texts."""
+        for p in self.pending:
+            record = index.by_id[p.cited]
+            text = self.texts.get(record.path)
+            if missing := check(p.paths, p.labels, text):
+                self.outcomes[p.relation, p.kind, "unresolved", missing[0]] += 1
+                self.details[missing[0], f"「{record.name}」 {missing[1]}"] += 1
+                self.flags[MISSING_IN_ADDENDA] += p.in_addenda
+                continue
+            reason = CHECKED if text is not None else UNCHECKED
+            self.outcomes[p.relation, p.kind, "resolved", reason] += 1
+            self.edges.add((p.citing, p.cited))
+
+    def resolved(self, cand: Candidate) -> bool:
+        if cand.relation == "self" or not cand.paths:
+            return True
+        return check(cand.paths, cand.labels, self.texts.get(cand.cited.path)) is None
+
+
+def run(root: Path, index_path: Path, seed: int, keep: int, jobs: int) -> Totals:
+    with tempfile.TemporaryDirectory(prefix="citation-network-") as tmp:
+        totals = _scan_all(root, (index_path, Path(tmp), seed, keep), jobs)
+    totals.settle(read_law_index(index_path))
+    return totals
+
+
+def _scan_all(root: Path, setup: tuple[Path, Path, int, int], jobs: int) -> Totals:
+    totals, keep = Totals(), setup[3]
+    if jobs <= 1:
+        init_worker(*setup)
+        for member, source in members(root):
+            totals.add(scan(member, source), keep)
+    else:
+        with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=setup) as pool:
+            running: set[Future[FileResult]] = set()
+            for member, source in members(root):
+                running.add(pool.submit(scan, member, source))
+                if len(running) >= 8 * jobs:
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        totals.add(fut.result(), keep)
+            for fut in running:
+                totals.add(fut.result(), keep)
+    return totals
+
+
+# --- the sample --------------------------------------------------------------------------
+
+
+def choose(totals: Totals, size: int) -> list[Candidate]:
+    """``size`` resolved citations, split evenly over the sampled relations."""
+    chosen: list[Candidate] = []
+    for n, relation in enumerate(SAMPLED):
+        want = size // len(SAMPLED) + (n < size % len(SAMPLED))
+        pool = sorted(totals.candidates.get(relation, []), key=lambda c: c.key)
+        chosen += [c for c in pool if totals.resolved(c)][:want]
+    return chosen
+
+
+def sample_rows(root: Path, chosen: list[Candidate]) -> list[dict[str, str]]:
+    """The sample as TSV rows; the cited sentences are read again from the corpus."""
+    wanted: dict[str, set[str]] = {}
+    for c in chosen:
+        wanted.setdefault(c.member, set()).add(c.provision)
+    texts: dict[tuple[str, str], str] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for member, source in members(root):
+            if member in wanted:
+                law = read_member(member, source, Path(scratch))
+                texts.update(
+                    ((member, p.path), p.text) for p in law.walk() if p.path in wanted[member]
+                )
+                del wanted[member]
+            if not wanted:
+                break
+    rows = []
+    for c in chosen:
+        text = texts[c.member, c.provision]
+        sentence = (
+            text[max(0, c.start - CONTEXT) : c.start]
+            + "⟦"
+            + text[c.start : c.end]
+            + "⟧"
+            + text[c.end : c.end + CONTEXT]
+        )
+        rows.append(
+            {
+                "id": f"{c.key:016x}",
+                "relation": c.relation,
+                "kind": c.kind,
+                "citing_file": c.member,
+                "citing_provision": c.label,
+                "sentence": " ".join(sentence.split()),
+                "citation": c.citation,
+                "cited_law_id": c.cited.law_id,
+                "cited_name": c.cited.name,
+                "cited_file": c.cited.path,
+                "target": " ; ".join(c.paths) or "(the law)",
+                "correct": "",
+                "note": "",
+            }
+        )
+    return rows
+
+
+def write_sample(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write the sample, keeping the hand-checked columns of rows already judged."""
+    judged: dict[str, dict[str, str]] = {}
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as handle:
+            judged = {r["id"]: r for r in csv.DictReader(handle, delimiter="\t")}
+    for row in rows:
+        if old := judged.get(row["id"]):
+            row["correct"], row["note"] = old.get("correct", ""), old.get("note", "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, SAMPLE_COLUMNS, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def summary(totals: Totals, wall: float) -> dict[str, Any]:
+    out = totals.outcomes
+    by_relation: dict[str, dict[str, int]] = {}
+    for rel in RELATIONS:
+        row = {
+            s: sum(n for (r, _, st, _), n in out.items() if r == rel and st == s) for s in STATUSES
+        }
+        by_relation[rel] = {"found": sum(row.values()), **row}
+    by_kind = Counter[str]()
+    reasons: dict[str, Counter[str]] = {s: Counter() for s in STATUSES}
+    not_resolved: dict[str, Counter[str]] = {}
+    for (rel, kind, status, reason), n in out.items():
+        by_kind[kind] += n
+        reasons[status][reason] += n
+        if status in ("ambiguous", "unresolved"):
+            not_resolved.setdefault(rel, Counter())[reason] += n
+    unknown = Counter[str]()
+    for (reason, name), n in totals.details.items():
+        if reason == "unknown name":
+            ending = _NAME_END.match(name.replace(" ", ""))
+            unknown[ending.group(1) if ending else "other"] += n
+    examples: dict[str, dict[str, int]] = {}
+    for (reason, detail), n in sorted(totals.details.items(), key=lambda kv: (-kv[1], kv[0])):
+        group = examples.setdefault(reason, {})
+        if len(group) < 25:
+            group[detail] = n
+    self_usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_usage = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "files": {
+            "total": totals.files,
+            "read": len(totals.texts),
+            "failed": sum(totals.failed.values()),
+            "failed_by_reason": dict(totals.failed),
+            "failed_files": sorted(totals.failed_files),
+        },
+        "provisions": totals.provisions,
+        "citations": {
+            "found": sum(out.values()),
+            "in_addenda": totals.in_addenda,
+            **{s: sum(r[s] for r in by_relation.values()) for s in STATUSES},
+        },
+        "by_relation": by_relation,
+        "by_kind": dict(by_kind.most_common()),
+        "by_relation_kind_status": _by3(out),
+        "reasons": {s: dict(c.most_common()) for s, c in reasons.items()},
+        "not_resolved_by_relation": {r: dict(c.most_common()) for r, c in not_resolved.items()},
+        "unknown_names_by_ending": dict(unknown.most_common()),
+        "flags": dict(totals.flags),
+        "examples": examples,
+        "edges": {
+            "distinct_between_laws": len(totals.edges),
+            "citing_laws": len({a for a, _ in totals.edges}),
+            "cited_laws": len({b for _, b in totals.edges}),
+            "laws_citing_themselves": len(totals.self_loops),
+        },
+        "time": {
+            "wall_seconds": round(wall, 1),
+            "peak_rss_mib_main": round(self_usage, 1),
+            "peak_rss_mib_largest_worker": round(child_usage, 1),
+        },
+    }
+
+
+def _by3(out: Counter[Outcome]) -> dict[str, int]:
+    merged: Counter[str] = Counter()
+    for (rel, kind, status, _), n in out.items():
+        merged[f"{rel}/{kind}/{status}"] += n
+    return dict(sorted(merged.items()))
+
+
+def render(report: dict[str, Any]) -> str:
+    c, f, t, e = report["citations"], report["files"], report["time"], report["edges"]
+    lines = [
+        f"files {f['total']} (read {f['read']}, failed {f['failed']}: {f['failed_by_reason']})",
+        f"provisions {report['provisions']}; citations found {c['found']} "
+        f"({c['in_addenda']} in addenda)",
+        f"{'relation':<15}" + "".join(f"{h:>11}" for h in ("found", *STATUSES)),
+    ]
+    for rel, row in report["by_relation"].items():
+        lines.append(f"{rel:<15}" + "".join(f"{row[h]:>11}" for h in ("found", *STATUSES)))
+    lines.append(f"{'total':<15}" + "".join(f"{c[h]:>11}" for h in ("found", *STATUSES)))
+    for status in ("resolved", "ambiguous", "unresolved"):
+        for reason, n in report["reasons"][status].items():
+            lines.append(f"  {status:<10} {n:>8}  {reason}")
+    for flag, n in report["flags"].items():
+        lines.append(f"  note       {n:>8}  {flag}")
+    lines.append(
+        f"edges between distinct laws {e['distinct_between_laws']} "
+        f"({e['citing_laws']} citing, {e['cited_laws']} cited); "
+        f"{e['laws_citing_themselves']} laws cite themselves"
+    )
+    lines.append(
+        f"wall {t['wall_seconds']} s; peak RSS main {t['peak_rss_mib_main']} MiB, "
+        f"largest worker {t['peak_rss_mib_largest_worker']} MiB"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    layout = Layout.default()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", type=Path, help="statutes-kr.tar.xz or a directory of kr/")
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=layout.data / "external" / "legalize-kr" / "index_all_laws.csv",
+    )
+    parser.add_argument(
+        "--sample", type=int, default=240, help="sample size, split over the relations (240)"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument(
+        "--out", type=Path, default=layout.root / "bench" / "results" / "citation_network.json"
+    )
+    parser.add_argument(
+        "--sample-out", type=Path, default=layout.root / "docs" / "linking-sample.tsv"
+    )
+    args = parser.parse_args(argv)
+    if not args.path.exists():
+        parser.error(f"{args.path} does not exist")
+    started = time.perf_counter()
+    keep = 3 * (args.sample // len(SAMPLED) + 1)
+    totals = run(args.path, args.index, args.seed, keep, args.jobs)
+    scanned = time.perf_counter() - started
+    chosen = choose(totals, args.sample)
+    if len(chosen) < args.sample:
+        print(f"warning: only {len(chosen)} resolved citations could be sampled", file=sys.stderr)
+    rows = sample_rows(args.path, chosen)
+    write_sample(args.sample_out, rows)
+    report = summary(totals, time.perf_counter() - started)
+    report["time"]["scan_seconds"] = round(scanned, 1)
+    report["time"]["jobs"] = args.jobs
+    report["input"] = str(args.path)
+    report["sample"] = {
+        "file": str(args.sample_out),
+        "rows": len(rows),
+        "seed": args.seed,
+        "by_relation": dict(Counter(r["relation"] for r in rows)),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(render(report))
+    print(f"sample: {len(rows)} rows → {args.sample_out}; report → {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
