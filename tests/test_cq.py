@@ -27,7 +27,10 @@ CODE = LGD + "code/"
 # plain namespaces: pytest probes module globals, which rdflib's closed XSD would refuse
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-QUERIES = load_queries(ROOT / "queries")
+ALL_QUERIES = load_queries(ROOT / "queries")
+# queries on the national graph (`#+ target: national`) need `legigraph ingest statutes`:
+# they have no golden files and are not run against the bill-1544 build
+QUERIES = {k: q for k, q in ALL_QUERIES.items() if q.target != "national"}
 
 Row = dict[str, Any]
 
@@ -344,7 +347,7 @@ def test_every_cq_has_a_query() -> None:
     assert all(count == 1 for count in answered.values()), answered
 
 
-@pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
+@pytest.mark.parametrize("query", ALL_QUERIES.values(), ids=ALL_QUERIES.keys())
 def test_header(query: SavedQuery) -> None:
     assert query.description and query.keywords
     assert query.answers or not query.id.startswith("cq"), "a cqNN query names its CQ"

@@ -183,3 +183,4 @@ def test_context_relative_levels_are_not_linked() -> None:
     # 「X」 제2항 names a paragraph of "this article": article 0, whatever the level.
     status, target, reason = resolve_text("「지속가능발전 기본법」 제2항에 따라")
     assert status == "unresolved" and "context-relative" in reason
+    assert target == str(LAW)  # the law is known; the provision is not linked

@@ -87,6 +87,31 @@ def cmd_link(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from legigraph.ingest import ingest_statutes, manifest_path
+
+    layout = _layout(args)
+    store = Path(args.store) if args.store else layout.build / "national-store"
+    index = (
+        Path(args.index)
+        if args.index
+        else (layout.data / "external" / "legalize-kr" / "index_all_laws.csv")
+    )
+    result = ingest_statutes(
+        Path(args.path), store, index, on_error=args.on_error,
+        limit_fraction=args.limit_fraction, keep_nt=Path(args.keep_nt) if args.keep_nt else None,
+    )  # fmt: skip
+    counts = result.manifest["counts"]
+    for line in result.skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    print(f"ingested {counts['works']} of {counts['files']} files into {store} "
+          f"(graph {result.manifest['graph']}): {counts['provisions']} provisions, "
+          f"{counts['triples_written']} triples, {counts['cites_edges']} eli:cites edges; "
+          f"{counts['skipped']} skipped")  # fmt: skip
+    print(f"manifest: {manifest_path(store.resolve())}")
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from legigraph.validate import validate
 
@@ -148,7 +173,8 @@ def _engine(args: argparse.Namespace) -> Engine:
         if not built.exists():
             raise FileNotFoundError(f"{built}: not built yet; run `legigraph build` first")
         return RdflibEngine(parse_rdf(built, Graph()))
-    return OxigraphEngine.open(layout.build / "store")
+    store = getattr(args, "store", None)
+    return OxigraphEngine.open(Path(store) if store else layout.build / "store")
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -220,9 +246,8 @@ def cmd_golden(args: argparse.Namespace) -> int:
     differ = golden.stale(engine, queries)
     for qid in differ:
         print(f"{qid}: result differs from its golden file in queries/golden/", file=sys.stderr)
-    print(
-        f"{len(queries) - len(differ)} of {len(queries)} saved queries match their golden results"
-    )
+    checked = sum(1 for q in queries.values() if q.target != "national")
+    print(f"{checked - len(differ)} of {checked} saved queries match their golden results")
     return EXIT_NONCONFORMING if differ else EXIT_OK
 
 
@@ -281,6 +306,30 @@ def parser() -> argparse.ArgumentParser:
     )
     p_link.set_defaults(func=cmd_link)
 
+    p_ing = sub.add_parser("ingest", help="build the national graph: `ingest statutes PATH`")
+    p_ing.add_argument("kind", choices=["statutes"], help="what to ingest")
+    p_ing.add_argument("path", help="legalize-kr checkout, unpacked archive, or statutes-kr.tar.xz")
+    p_ing.add_argument(
+        "--store", metavar="DIR", help="store to (re)build (default build/national-store)"
+    )
+    p_ing.add_argument("--index", metavar="CSV", help="name index (default data/external/"
+                       "legalize-kr/index_all_laws.csv)")  # fmt: skip
+    p_ing.add_argument(
+        "--on-error",
+        choices=["skip", "stop"],
+        default="skip",
+        help="a broken file: skip it and report it (default), or stop (exit 2)",
+    )
+    p_ing.add_argument(
+        "--limit-fraction",
+        type=float,
+        default=1.0,
+        metavar="F",
+        help="ingest only the first F of the files in sorted order",
+    )
+    p_ing.add_argument("--keep-nt", metavar="FILE", help="also keep the N-Triples written")
+    p_ing.set_defaults(func=cmd_ingest)
+
     p_val = sub.add_parser("validate", help="validate RDF files in the context of the built graph")
     p_val.add_argument("files", nargs="+", help="Turtle, JSON-LD, N-Triples or RDF/XML files")
     p_val.add_argument("--lang", choices=["en", "ko"], default="en", help="message language")
@@ -316,6 +365,12 @@ def parser() -> argparse.ArgumentParser:
         choices=["oxigraph", "rdflib"],
         default="oxigraph",
         help="embedded engine (default: the pyoxigraph store in build/store)",
+    )
+    p_q.add_argument(
+        "--store",
+        metavar="DIR",
+        help="with --engine oxigraph: query this store "
+        "(e.g. build/national-store) instead of build/store",
     )
     _remote_args(p_q, "SPARQL 1.1 query endpoint URL (instead of the embedded store)")
     p_q.add_argument(

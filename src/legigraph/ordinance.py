@@ -128,9 +128,15 @@ def read_law_text(path: Path) -> LawText:
     path = Path(path)
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8")
     except OSError as err:
         raise InputError(path, f"cannot read: {err.strerror}", "check the path") from err
+    return read_law_bytes(path, raw)
+
+
+def read_law_bytes(path: Path, raw: bytes) -> LawText:
+    """Read one legalize-kr Markdown text given as bytes (an archive member); ``path`` names it."""
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise InputError(path, "not valid UTF-8", "save the file as UTF-8") from err
     meta, body, first_line = _split_front_matter(path, nfc(text))

@@ -110,6 +110,7 @@ class SavedQuery:
     answers: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
+    target: str = ""  # the graph the query is written for; "" the default build
 
     @property
     def form(self) -> str:
@@ -196,6 +197,7 @@ def read_saved_query(path: Path) -> SavedQuery:
         answers=tuple(str(a) for a in meta.get("answers") or ()),
         keywords=tuple(str(k) for k in meta.get("keywords") or ()),
         params=tuple(params),
+        target=str(meta.get("target") or ""),
     )
 
 
