@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -182,8 +181,3 @@ def merge(*indexes: LawIndex) -> LawIndex:
     for index in indexes:
         records.extend(index.records)
     return LawIndex(records)
-
-
-def provision_paths(paths: Iterable[str]) -> frozenset[str]:
-    """The set of provision paths of a law text, for existence checks."""
-    return frozenset(paths)

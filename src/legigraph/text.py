@@ -18,29 +18,6 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def is_nfc(text: str) -> bool:
-    """True when ``text`` is already NFC."""
-    return unicodedata.is_normalized("NFC", text)
-
-
 def has_decomposed_hangul(text: str) -> bool:
     """True when ``text`` holds conjoining jamo, the mark of NFD Hangul."""
     return DECOMPOSED_HANGUL.search(text) is not None
-
-
-def join_wrapped(lines: list[str]) -> str:
-    """Join lines of a hard-wrapped Korean paragraph.
-
-    The seed wraps mid-word, so pieces are joined without a space unless the earlier
-    piece ended with one.
-    """
-    out = ""
-    for raw in lines:
-        piece = raw.strip()
-        if not piece:
-            continue
-        if (out and raw[:1].isspace()) or (out and out.endswith(" ")):
-            out = out.rstrip() + " " + piece
-        else:
-            out += piece
-    return nfc(out)
