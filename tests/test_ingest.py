@@ -11,8 +11,20 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from legigraph.build import BuildResult
 from legigraph.cli import main
-from legigraph.ingest import NATIONAL_GRAPH, escape_literal, ingest_statutes, manifest_path, nt_term
+from legigraph.ingest import (
+    BILL_GRAPH,
+    NATIONAL_GRAPH,
+    escape_literal,
+    ingest_statutes,
+    manifest_path,
+    nt_term,
+    parse_statute,
+    statute_record,
+)
+from legigraph.link import describe_record
+from legigraph.ordinance import read_law_bytes
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -21,12 +33,14 @@ ELI = "http://data.europa.eu/eli/ontology#"
 LAW = "https://w3id.org/legigraph/eli/kr/law/"
 
 
-def quads(store: Path) -> set[tuple[str, str, str, str]]:
+def quads(store: Path, graph: str | None = NATIONAL_GRAPH) -> set[tuple[str, str, str, str]]:
+    """The quads of ``graph`` (None: all) in ``store``."""
     s = ox.Store.read_only(str(store))
     # IRIs by value; objects in N-Triples form (literals keep their language and datatype)
     return {
         (q.subject.value, q.predicate.value, str(q.object), q.graph_name.value)  # type: ignore[union-attr]
         for q in s
+        if graph is None or q.graph_name.value == graph  # type: ignore[union-attr]
     }
 
 
@@ -36,23 +50,23 @@ def ask(store: Path, pattern: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def national(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -> Path:
     store = tmp_path_factory.mktemp("ingest") / "store"
-    ingest_statutes(CORPUS, store, INDEX, quiet=True)
+    ingest_statutes(CORPUS, store, INDEX, quiet=True, bill=built.out_dir / "legigraph.nt")
     return store
 
 
-def test_works_provisions_texts(built: Path) -> None:
-    assert ask(built, f"<{LAW}900001> a <https://w3id.org/legigraph/ontology#NationalLaw>")
-    assert ask(built, f"<{LAW}900002> <{ELI}is_realized_by> ?v")
-    assert not ask(built, f"<{LAW}900009> ?p ?o")  # the broken file
+def test_works_provisions_texts(national: Path) -> None:
+    assert ask(national, f"<{LAW}900001> a <https://w3id.org/legigraph/ontology#NationalLaw>")
+    assert ask(national, f"<{LAW}900002> <{ELI}is_realized_by> ?v")
+    assert not ask(national, f"<{LAW}900009> ?p ?o")  # the broken file
     assert ask(
-        built,
+        national,
         f"?v <{ELI}realizes> <{LAW}900001/art_2/para_1/item_2/subitem_1> ;"
         ' <https://schema.org/text> "행정안전부장관"@ko',
     )
-    assert ask(built, f'<{LAW}900003> <http://purl.org/dc/terms/creator> "법무부"@ko')
-    manifest = json.loads(manifest_path(built).read_text(encoding="utf-8"))
+    assert ask(national, f'<{LAW}900003> <http://purl.org/dc/terms/creator> "법무부"@ko')
+    manifest = json.loads(manifest_path(national).read_text(encoding="utf-8"))
     counts = manifest["counts"]
     assert counts["works"] == 3 and counts["files"] == 4 and counts["skipped"] == 1
     assert counts["provisions_by_kind"]["subitem"] == 2
@@ -60,20 +74,41 @@ def test_works_provisions_texts(built: Path) -> None:
     assert set(manifest["timings_s"]) >= {"parse_build", "link", "load"}
 
 
-def test_cites_edges(built: Path) -> None:
-    cites = {(s, o.strip("<>")) for s, p, o, _ in quads(built) if p == ELI + "cites"}
+def test_cites_edges(national: Path) -> None:
+    cites = {(s, o.strip("<>")) for s, p, o, _ in quads(national) if p == ELI + "cites"}
     assert cites == {
         (f"{LAW}900002/art_1", f"{LAW}900001/art_2/para_1"),
         (f"{LAW}900002/art_2", f"{LAW}900001/art_2/para_1/item_2"),
         (f"{LAW}900002/art_2", f"{LAW}900001/art_1"),  # 같은 법 제1조
         (f"{LAW}900003/art_1", f"{LAW}900001"),  # the law as a whole
     }  # 「가나다법」 제9조 does not exist, 「없는법」 is not in the index: not linked
-    assert all(g == NATIONAL_GRAPH for *_, g in quads(built))
+    assert {g for *_, g in quads(national, None)} == {NATIONAL_GRAPH, BILL_GRAPH}
+
+
+def test_bill_graph_beside_the_national_graph(national: Path, built: BuildResult) -> None:
+    bill = Graph().parse(built.out_dir / "legigraph.nt", format="nt")
+    assert len(quads(national, BILL_GRAPH)) == len(bill) > 3000
+
+
+def test_materialised_citation_counts(national: Path) -> None:
+    lg = "https://w3id.org/legigraph/ontology#"
+    counts = {(s, p[len(lg) :], o) for s, p, o, _ in quads(national) if p.startswith(lg + "cit")}
+    integer = "^^<http://www.w3.org/2001/XMLSchema#integer>"
+    assert counts == {
+        (f"{LAW}900001/art_2/para_1", "citedByCount", f'"1"{integer}'),
+        (f"{LAW}900001/art_2/para_1/item_2", "citedByCount", f'"1"{integer}'),
+        (f"{LAW}900001/art_1", "citedByCount", f'"1"{integer}'),
+        (f"{LAW}900001", "citedByCount", f'"1"{integer}'),
+        (f"{LAW}900001", "citingLawCount", f'"2"{integer}'),  # 900002 and 900003
+        (f"{LAW}900002", "citesLaw", f"<{LAW}900001>"),
+        (f"{LAW}900003", "citesLaw", f"<{LAW}900001>"),
+    }
 
 
 def test_skip_reports_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "store"
-    code = main(["ingest", "statutes", str(CORPUS), "--store", str(store), "--index", str(INDEX)])
+    code = main(["ingest", "statutes", str(CORPUS), "--store", str(store), "--index", str(INDEX),
+                 "--no-bill"])  # fmt: skip
     assert code == 0
     err = capsys.readouterr().err
     assert "skipped kr/깨진법/법률.md:4: broken front matter" in err
@@ -81,27 +116,62 @@ def test_skip_reports_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert manifest["skipped"][0].startswith("kr/깨진법/법률.md:4:")
 
 
-def test_stop_exits_2_and_keeps_the_old_store(tmp_path: Path, built: Path) -> None:
+def test_stop_exits_2_and_keeps_the_old_store(tmp_path: Path, national: Path) -> None:
     store = tmp_path / "store"
-    shutil.copytree(built, store)
+    shutil.copytree(national, store)
     before = quads(store)
     code = main(["ingest", "statutes", str(CORPUS), "--store", str(store), "--index", str(INDEX),
-                 "--on-error", "stop"])  # fmt: skip
+                 "--on-error", "stop", "--no-bill"])  # fmt: skip
     assert code == 2
     assert quads(store) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # no temp files left
 
 
-def test_archive_gives_the_same_triples(tmp_path: Path, built: Path) -> None:
+def test_archive_gives_the_same_triples(tmp_path: Path, national: Path) -> None:
     archive = tmp_path / "statutes-kr.tar.xz"
     with tarfile.open(archive, "w:xz") as tar:
         tar.add(CORPUS / "kr", arcname="kr")
     store = tmp_path / "store"
     ingest_statutes(archive, store, INDEX, quiet=True)
-    assert quads(store) == quads(built)
+    assert quads(store) == quads(national)
     bad = tmp_path / "bad.tar.xz"
     bad.write_bytes(b"not an archive")
-    assert main(["ingest", "statutes", str(bad), "--store", str(store), "--index", str(INDEX)]) == 2
+    assert main(["ingest", "statutes", str(bad), "--store", str(store), "--index", str(INDEX),
+                 "--no-bill"]) == 2  # fmt: skip
+
+
+STATUTES = sorted(
+    p.relative_to(root).as_posix()
+    for root in (CORPUS, ROOT / "data" / "external" / "legalize-kr")
+    for p in root.glob("kr/*/*.md")
+    if "깨진법" not in p.parts
+)
+
+
+@pytest.mark.parametrize("name", STATUTES)
+def test_fast_writer_gives_the_linking_model(name: str) -> None:
+    """The ingest's string writer gives exactly the graph of link.describe_record."""
+    root = CORPUS if (CORPUS / name).exists() else ROOT / "data" / "external" / "legalize-kr"
+    blob = (root / name).read_bytes()
+    law = read_law_bytes(Path(name), blob)
+    record = statute_record(law, name)
+    expected = Graph()
+    describe_record(expected, record, law, {"*"}, Path("."))
+    work = URIRef(LAW + record.law_id)
+    for ministry in law.meta.get("소관부처") or []:
+        expected.add(
+            (work, URIRef("http://purl.org/dc/terms/creator"), Literal(ministry, lang="ko"))
+        )
+    parsed = parse_statute((name, blob))
+    got = Graph().parse(data=parsed.nt, format="nt")
+    assert parsed.error is None and parsed.triples == len(got)
+    assert set(got) == set(expected)
+    assert len(expected) > 40
+
+
+def test_one_process_and_workers_give_the_same_store(tmp_path: Path, national: Path) -> None:
+    ingest_statutes(CORPUS, tmp_path / "one", INDEX, quiet=True, workers=1)
+    assert quads(tmp_path / "one") == quads(national)
 
 
 def test_limit_fraction(tmp_path: Path) -> None:

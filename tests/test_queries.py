@@ -546,6 +546,24 @@ def test_bind_puts_every_value_of_ask_and_construct_inside() -> None:
     assert describe.endswith("VALUES (?s) { (<http://e/s>) }\n")
 
 
+def test_bind_fills_slots_where_the_query_puts_them() -> None:
+    text = (
+        "SELECT ?x WHERE {\n  { SELECT ?x WHERE { VALUES ?n { UNDEF } ?x <http://e/p> ?v"
+        " FILTER (?v >= ?n) } LIMIT 5 }\n  VALUES ?s { UNDEF } ?s <http://e/q> ?x .\n"
+        "  VALUES ?unbound { UNDEF }\n}\n"
+    )
+    values: dict[str, Identifier] = {"n": Literal(3), "s": URIRef("http://e/s")}
+    bound = bind(text, values)
+    assert 'VALUES (?n) { ("3"^^<http://www.w3.org/2001/XMLSchema#integer>) } ?x' in bound
+    assert "VALUES (?s) { (<http://e/s>) } ?s <http://e/q>" in bound  # an IRI, not trailing
+    assert "VALUES ?unbound { UNDEF }" in bound and bound.count("VALUES") == 3
+    graph = Graph()
+    for s, v in (("a", 2), ("b", 4)):
+        graph.add((URIRef(f"http://e/{s}"), URIRef("http://e/p"), Literal(v)))
+        graph.add((URIRef("http://e/s"), URIRef("http://e/q"), URIRef(f"http://e/{s}")))
+    assert [str(row[0]) for row in graph.query(bound)] == ["http://e/b"]
+
+
 def test_graph_golden_comparison_can_fail(graph: Graph) -> None:
     query = QUERIES["ai-project-record"]
     assert golden.golden_path(query).suffix == ".nt"

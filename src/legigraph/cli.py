@@ -88,9 +88,16 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from legigraph.ingest import ingest_statutes, manifest_path
+    from legigraph.ingest import BILL_GRAPH, ingest_statutes, manifest_path
 
     layout = _layout(args)
+    bill: Path | None = None
+    if not args.no_bill:
+        bill = layout.build / "legigraph.nt"
+        if not bill.is_file():
+            print(f"{bill} is missing: building the bill graph first", file=sys.stderr)
+            if cmd_build(argparse.Namespace(**vars(args), no_validate=False)) != EXIT_OK:
+                return EXIT_NONCONFORMING
     store = Path(args.store) if args.store else layout.build / "national-store"
     index = (
         Path(args.index)
@@ -100,6 +107,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     result = ingest_statutes(
         Path(args.path), store, index, on_error=args.on_error,
         limit_fraction=args.limit_fraction, keep_nt=Path(args.keep_nt) if args.keep_nt else None,
+        workers=args.workers, bill=bill,
     )  # fmt: skip
     counts = result.manifest["counts"]
     for line in result.skipped:
@@ -108,6 +116,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
           f"(graph {result.manifest['graph']}): {counts['provisions']} provisions, "
           f"{counts['triples_written']} triples, {counts['cites_edges']} eli:cites edges; "
           f"{counts['skipped']} skipped")  # fmt: skip
+    if bill is not None:
+        print(f"bill graph {bill} loaded as {BILL_GRAPH}")
     print(f"manifest: {manifest_path(store.resolve())}")
     return EXIT_OK
 
@@ -328,6 +338,14 @@ def parser() -> argparse.ArgumentParser:
         help="ingest only the first F of the files in sorted order",
     )
     p_ing.add_argument("--keep-nt", metavar="FILE", help="also keep the N-Triples written")
+    p_ing.add_argument(
+        "--workers", type=int, default=0, metavar="N",
+        help="parsing processes (default: one per CPU; 1: none)",
+    )  # fmt: skip
+    p_ing.add_argument(
+        "--no-bill", action="store_true",
+        help="leave out the bill graph (build/legigraph.nt, built first if missing)",
+    )  # fmt: skip
     p_ing.set_defaults(func=cmd_ingest)
 
     p_val = sub.add_parser("validate", help="validate RDF files in the context of the built graph")

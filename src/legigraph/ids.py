@@ -113,7 +113,12 @@ def ordinance_version(local_law_id: str | int, promulgated: str) -> URIRef:
 
 def provision(work: URIRef, path: str) -> URIRef:
     """Subdivision of a work or of a version (``…/art_7/item_4``)."""
-    return URIRef(f"{work}/{provision_path(path)}")
+    return URIRef(provision_iri(work, path))
+
+
+def provision_iri(work: str, path: str) -> str:
+    """The IRI of :func:`provision` as a plain string (the ingest's fast writer)."""
+    return f"{work}/{provision_path(path)}"
 
 
 def amending_act(promulgation_number: str | int, jurisdiction: str = SEOUL) -> URIRef:
@@ -129,6 +134,17 @@ def amendment(act: URIRef, n: int) -> URIRef:
 def national_law(law_id: str) -> URIRef:
     """National statute work, by its 법령ID (keeps leading zeros: ``014217``)."""
     return _iri(f"eli/{KOREA}/law/{digits(law_id, '법령ID')}")
+
+
+_LAW_PREFIX = f"{BASE}eli/{KOREA}/law/"
+
+
+def national_law_of(iri: str) -> str | None:
+    """The national law work an IRI of :func:`national_law` or :func:`provision` belongs to."""
+    if not iri.startswith(_LAW_PREFIX):
+        return None
+    law_id = iri[len(_LAW_PREFIX) :].partition("/")[0]
+    return _LAW_PREFIX + law_id if _DIGITS.match(law_id) else None
 
 
 def law_version(law_id: str, promulgated: str) -> URIRef:

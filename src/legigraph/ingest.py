@@ -7,20 +7,26 @@ and writes each statute in the ELI model of the linking step (``link.describe_re
 the ministries as ``dcterms:creator`` literals, and the national citation network
 (``eli:cites`` from the citing work-level provision to the cited work or subdivision;
 explicit 「」 citations and 같은 법 only, resolved with the name index as of the citing
-file's 시행일자).
+file's 시행일자), with materialised views of it: ``lg:citedByCount`` per cited node,
+law-level ``lg:citesLaw`` edges and ``lg:citingLawCount`` per law.
 
-Fast path: no rdflib graph is kept. The model code writes into ``NTriplesSink``, a Graph
-whose ``add`` appends one N-Triples line to a temporary file; pyoxigraph bulk-loads that
-file into the named graph ``NATIONAL_GRAPH`` of a fresh store beside the target, and the
-fresh store replaces the old one only when complete. A manifest (counts, input hash,
-timings per phase) is written beside the store.
+Fast path: no rdflib graph is kept. Worker processes (one per CPU) read the files and
+write each statute's N-Triples as strings (``provision_lines``, tested to give the graph
+of the rdflib model code); the parent appends them in corpus order to a temporary file,
+resolves the citations once every statute's provisions are known, and pyoxigraph
+bulk-loads the file into the named graph ``NATIONAL_GRAPH`` of a fresh store beside the
+target, with the bill-1544 build in ``BILL_GRAPH``. The fresh store replaces the old one
+only when complete. A manifest (counts, input hash, timings per phase) is written beside
+the store.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import lzma
+import multiprocessing
 import os
 import shutil
 import sys
@@ -28,23 +34,25 @@ import tarfile
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from legigraph import ids
 from legigraph.citations import Citation, find_citations
 from legigraph.io import InputError, atomic_write
-from legigraph.link import NationalTexts, _resolve_one, describe_record
-from legigraph.namespaces import ELI
-from legigraph.ordinance import LawText, read_law_bytes, version_metadata
+from legigraph.link import NationalTexts, _resolve_one, describe_record, law_page
+from legigraph.namespaces import ELI, LG, SCHEMA
+from legigraph.ordinance import LawText, read_law_bytes, subdivision_kind, version_metadata
 from legigraph.resolve import LawIndex, LawRecord, read_law_index
 
 NATIONAL_GRAPH = "https://w3id.org/legigraph/graph/national"
+BILL_GRAPH = "https://w3id.org/legigraph/graph/bill-1544"  # the `legigraph build` graph
 PROGRESS_EVERY = 200
 _XSD_STRING = str(XSD.string)
 
@@ -176,15 +184,118 @@ def statute_record(law: LawText, name: str) -> LawRecord:
                      ministry="; ".join(_ministries(meta)))  # fmt: skip
 
 
-@dataclass
-class _Pending:
-    """A citation waiting for every statute's provisions to be known."""
+# --- one statute, in a worker -------------------------------------------------------------
 
-    cit: Citation
-    last: Citation | None
-    date: str
-    where: str
-    sub: URIRef
+_SUB = {
+    "type": f"<{RDF.type}>", "label": f"<{RDFS.label}>", "number": f"<{ELI.number}>",
+    "kind": f"<{ELI.type_subdivision}>", "part_of": f"<{ELI.is_part_of}>",
+    "has_part": f"<{ELI.has_part}>", "realizes": f"<{ELI.realizes}>",
+    "realized_by": f"<{ELI.is_realized_by}>", "in_version": f"<{LG.inVersion}>",
+    "dc_part_of": f"<{DCTERMS.isPartOf}>", "position": f"<{SCHEMA.position}>",
+    "text": f"<{SCHEMA.text}>", "title": f"<{ELI.title}>", "note": f"<{LG.revisionNote}>",
+    "derived": f"<{PROV.wasDerivedFrom}>", "see_also": f"<{RDFS.seeAlso}>",
+    "subdivision": f"<{ELI.LegalResourceSubdivision}>",
+    "provision_version": f"<{LG.ProvisionVersion}>",
+}  # fmt: skip
+_KIND_IRIS = {
+    kind: f"<{ids.concept('subdivision-type', kind)}>"
+    for kind in ("article", "paragraph", "item", "subitem", "addendum")
+}
+
+
+def _ko(text: str) -> str:
+    return f'"{escape_literal(text)}"@ko'
+
+
+def provision_lines(law: LawText, work: str, version: str, page: str) -> list[str]:
+    """The N-Triples of every subdivision of ``law``, as ``ordinance.to_graph`` models them.
+
+    Plus the law.go.kr article links of ``link.describe_record`` (``page`` is the law's
+    page); written as strings, without rdflib terms (tests/test_ingest.py checks that both
+    give the same graph).
+    """
+    t = _SUB
+    out: list[str] = []
+    add = out.append
+    w_law, v_law = f"<{work}>", f"<{version}>"
+    for position, prov in enumerate(law.walk(), start=1):
+        parent = prov.path.rpartition("/")[0]
+        w = f"<{ids.provision_iri(work, prov.path)}>"
+        v = f"<{ids.provision_iri(version, prov.path)}>"
+        w_parent = f"<{ids.provision_iri(work, parent)}>" if parent else w_law
+        v_parent = f"<{ids.provision_iri(version, parent)}>" if parent else v_law
+        label = _ko(prov.label)
+        add(f"{w} {t['type']} {t['subdivision']} .")
+        add(f"{w} {t['kind']} {_KIND_IRIS[subdivision_kind(prov)]} .")
+        add(f'{w} {t["number"]} "{escape_literal(prov.number)}" .')
+        add(f"{w} {t['label']} {label} .")
+        add(f"{w} {t['part_of']} {w_parent} .")
+        add(f"{w_parent} {t['has_part']} {w} .")
+        add(f"{v} {t['type']} {t['provision_version']} .")
+        add(f"{v} {t['realizes']} {w} .")
+        add(f"{w} {t['realized_by']} {v} .")
+        add(f"{v} {t['in_version']} {v_law} .")
+        add(f"{v} {t['dc_part_of']} {v_parent} .")
+        add(f'{v} {t["position"]} "{position}"^^<{XSD.integer}> .')
+        add(f"{v} {t['label']} {label} .")
+        if prov.text:
+            add(f"{v} {t['text']} {_ko(prov.text)} .")
+        if prov.heading:
+            add(f"{v} {t['title']} {_ko(prov.heading)} .")
+        for marker in prov.markers:
+            add(f"{v} {t['note']} {_ko(marker)} .")
+        add(f"{v} {t['derived']} {v_law} .")
+        if prov.path.startswith("art_") and "/" not in prov.path:
+            add(f"{w} {t['see_also']} <{ids.external(page + '/' + quote(prov.label))}> .")
+    return out
+
+
+@dataclass
+class _Parsed:
+    """What a worker made of one corpus file."""
+
+    name: str
+    nt: str = ""
+    record: LawRecord | None = None
+    paths: list[str] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
+    pending: list[tuple[Citation, Citation | None, str]] = field(default_factory=list)
+    error: tuple[str, str, str, int | None] | None = None  # InputError's fields
+    triples: int = 0
+
+
+def parse_statute(item: tuple[str, bytes]) -> _Parsed:
+    """Read one statute and write its N-Triples (runs in a worker process)."""
+    name, blob = item
+    try:
+        law = read_law_bytes(Path(name), blob)
+        record = statute_record(law, name)
+    except InputError as err:
+        return _Parsed(name, error=(str(err.path), err.problem, err.hint, err.line))
+    buffer = io.StringIO()
+    sink = NTriplesSink(buffer)
+    describe_record(sink, record, law, {"*"}, Path("."), provisions=False)
+    work = ids.national_law(record.law_id)
+    for ministry in _ministries(law.meta):
+        sink.add((work, DCTERMS.creator, Literal(ministry, lang="ko")))
+    version = ids.law_version(record.law_id, record.promulgated)
+    page = str(law_page(record))
+    lines = provision_lines(law, str(work), str(version), page)
+    parsed = _Parsed(name, buffer.getvalue() + "\n".join(lines) + "\n", record)
+    parsed.triples = sink.written + len(lines)
+    for prov in law.walk():
+        parsed.paths.append(prov.path)
+        parsed.kinds[prov.kind] += 1
+        if "「" not in prov.text:  # explicit and same-law citations need a 「」
+            continue
+        last: Citation | None = None
+        sub = ids.provision_iri(str(work), prov.path)
+        for cit in find_citations(prov.text):
+            if cit.relation in ("explicit", "same-law"):
+                parsed.pending.append((cit, last, sub))
+            if cit.relation == "explicit":
+                last = cit
+    return parsed
 
 
 class _CorpusTexts(NationalTexts):
@@ -225,12 +336,19 @@ def ingest_statutes(
     backend: str = "oxigraph",
     keep_nt: Path | None = None,
     quiet: bool = False,
+    workers: int = 0,
+    bill: Path | None = None,
 ) -> IngestResult:
     """Build the national graph of ``source`` into ``store`` (replaced only on success).
 
     ``backend="rdflib"`` is the benchmark baseline: the same pipeline, loading the same
     N-Triples into an in-memory ``rdflib.Graph`` (returned) instead of the store.
+    ``workers`` parse in parallel (0: one per CPU; 1: no worker processes). ``bill``, the
+    N-Triples of ``legigraph build`` (build/legigraph.nt), goes into the named graph
+    ``BILL_GRAPH`` of the same store, so that queries can cross from the bill to the
+    statutes.
     """
+    workers = workers or os.cpu_count() or 1
     if on_error not in ("skip", "stop"):
         raise ValueError(f"on_error must be skip or stop, not {on_error!r}")
     if not 0 < limit_fraction <= 1:
@@ -251,9 +369,9 @@ def ingest_statutes(
     fresh: Path | None = None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            sink = NTriplesSink(out)
-            counts, skipped = _build(members, index, sink, on_error, timings, quiet)
-        triples = sink.written
+            counts, skipped, triples = _build(
+                members, index, out, on_error, timings, quiet, workers
+            )
         clock = time.perf_counter()
         graph: Graph | None = None
         if backend == "rdflib":
@@ -261,7 +379,7 @@ def ingest_statutes(
             graph.parse(nt_path, format="nt")
         else:
             fresh = Path(tempfile.mkdtemp(prefix=f".{store.name}.new-", dir=store.parent))
-            _load(fresh, nt_path)
+            _load(fresh, nt_path, bill)
         timings["load"] = time.perf_counter() - clock
         if keep_nt is not None:
             shutil.copyfile(nt_path, keep_nt)
@@ -280,6 +398,9 @@ def ingest_statutes(
         "index": str(index_path),
         "limit_fraction": limit_fraction,
         "graph": NATIONAL_GRAPH,
+        "bill": {"graph": BILL_GRAPH, "file": str(bill), "sha256": _file_hash(bill)}
+        if bill is not None and backend == "oxigraph"
+        else None,
         "backend": backend,
         "store": str(store) if backend == "oxigraph" else None,
         "counts": {
@@ -299,69 +420,73 @@ def ingest_statutes(
     return IngestResult(manifest, graph, skipped)
 
 
+def _file_hash(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def manifest_path(store: Path) -> Path:
     """Where the manifest of the store at ``store`` lives (beside it)."""
     return store.with_name(store.name + ".manifest.json")
 
 
+def _parsed(members: list[Member], workers: int) -> Iterator[_Parsed]:
+    """Every member parsed, in order: by ``workers`` processes, or here when it is 1."""
+    items = ((m.name, m.read()) for m in members)
+    if workers <= 1:
+        yield from map(parse_statute, items)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(parse_statute, items, chunksize=4)
+
+
 def _build(
-    members: list[Member], index: LawIndex, sink: NTriplesSink, on_error: str,
-    timings: dict[str, float], quiet: bool,
-) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
+    members: list[Member], index: LawIndex, out: IO[str], on_error: str,
+    timings: dict[str, float], quiet: bool, workers: int,
+) -> tuple[dict[str, Any], list[str], int]:  # fmt: skip
     """Parse and write every statute, then resolve and write the citations."""
     clock = time.perf_counter()
     skipped: list[str] = []
     kinds: Counter[str] = Counter()
     known: dict[str, frozenset[str]] = {}
-    pending: list[_Pending] = []
-    works = 0
-    for done, member in enumerate(members, start=1):
-        try:
-            law = read_law_bytes(Path(member.name), member.read())
-            record = statute_record(law, member.name)
-            if record.law_id in known:
-                raise InputError(member.name, f"법령ID {record.law_id} also in an earlier file",
-                                 "keep one file per law", 1)  # fmt: skip
-        except InputError as err:
+    pending: list[tuple[Citation, Citation | None, str, str, str]] = []
+    works = triples = 0
+    for done, parsed in enumerate(_parsed(members, workers), start=1):
+        record = parsed.record
+        error = parsed.error
+        if record is not None and record.law_id in known:
+            error = (parsed.name, f"법령ID {record.law_id} also in an earlier file",
+                     "keep one file per law", 1)  # fmt: skip
+        if error is not None:
             if on_error == "stop":
-                raise
-            where = f"{err.path}:{err.line}" if err.line else err.path
-            skipped.append(f"{where}: {' '.join(err.problem.split())}")
+                raise InputError(*error)
+            where = f"{error[0]}:{error[3]}" if error[3] else error[0]
+            skipped.append(f"{where}: {' '.join(error[1].split())}")
             _progress(done, len(members), quiet)
             continue
-        describe_record(sink, record, law, {"*"}, Path("."))
-        work = ids.national_law(record.law_id)
-        for ministry in _ministries(law.meta):
-            sink.add((work, DCTERMS.creator, Literal(ministry, lang="ko")))
+        assert record is not None
+        out.write(parsed.nt)
+        triples += parsed.triples
         works += 1
-        paths = []
-        for prov in law.walk():
-            paths.append(prov.path)
-            kinds[prov.kind] += 1
-            if "「" not in prov.text:  # explicit and same-law citations need a 「」
-                continue
-            last: Citation | None = None
-            sub = ids.provision(work, prov.path)
-            for cit in find_citations(prov.text):
-                if cit.relation in ("explicit", "same-law"):
-                    pending.append(_Pending(cit, last, record.in_force, member.name, sub))
-                if cit.relation == "explicit":
-                    last = cit
-        known[record.law_id] = frozenset(paths)
+        kinds.update(parsed.kinds)
+        known[record.law_id] = frozenset(parsed.paths)
+        date = record.in_force
+        pending.extend((c, last, sub, date, parsed.name) for c, last, sub in parsed.pending)
         _progress(done, len(members), quiet)
     timings["parse_build"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     texts = _CorpusTexts(known)
     status: Counter[str] = Counter()
-    edges: set[tuple[URIRef, URIRef]] = set()
-    for p in pending:
-        row, _ = _resolve_one(p.cit, p.last, index, texts, p.date, p.where, p.sub)
+    edges: set[tuple[str, str]] = set()
+    for cit, last, sub, date, where in pending:
+        row, _ = _resolve_one(cit, last, index, texts, date, where, URIRef(sub))
         status[row.status] += 1
         if row.status == "resolved":
-            edges.add((p.sub, URIRef(row.target)))
-    for edge in sorted(edges):
-        sink.add((edge[0], ELI.cites, edge[1]))
+            edges.add((sub, row.target))
+    cites = f"<{ELI.cites}>"
+    for citing, cited in sorted(edges):
+        out.write(f"<{citing}> {cites} <{cited}> .\n")
+    triples += len(edges) + _write_counts(edges, out)
     timings["link"] = time.perf_counter() - clock
     counts = {
         "works": works,
@@ -372,15 +497,46 @@ def _build(
         "citations_resolved": status["resolved"],
         "cites_edges": len(edges),
     }
-    return counts, skipped
+    return counts, skipped, triples
 
 
-def _load(fresh: Path, nt_path: Path) -> None:
+def law_citations(edges: Iterable[tuple[str, str]]) -> tuple[Counter[str], set[tuple[str, str]]]:
+    """Materialised views of the edges: citing provisions per cited node, and law-level edges.
+
+    A law cites another when one of its provisions cites the other or one of its parts.
+    """
+    cited_by: Counter[str] = Counter()
+    laws: set[tuple[str, str]] = set()
+    for citing, cited in edges:
+        cited_by[cited] += 1
+        by, law = ids.national_law_of(citing), ids.national_law_of(cited)
+        if law is not None and by is not None and by != law:
+            laws.add((by, law))
+    return cited_by, laws
+
+
+def _write_counts(edges: set[tuple[str, str]], out: IO[str]) -> int:
+    """Write lg:citedByCount, lg:citesLaw and lg:citingLawCount; how many triples."""
+    cited_by, laws = law_citations(edges)
+    citing_laws = Counter(law for _, law in laws)
+    integer = f"^^<{XSD.integer}> ."
+    for prop, counts in ((LG.citedByCount, cited_by), (LG.citingLawCount, citing_laws)):
+        for node, n in sorted(counts.items()):
+            out.write(f'<{node}> <{prop}> "{n}"{integer}\n')
+    for by, law in sorted(laws):
+        out.write(f"<{by}> <{LG.citesLaw}> <{law}> .\n")
+    return len(cited_by) + len(citing_laws) + len(laws)
+
+
+def _load(fresh: Path, nt_path: Path, bill: Path | None) -> None:
     import pyoxigraph as ox
 
     store = ox.Store(str(fresh))
     store.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES,
                     to_graph=ox.NamedNode(NATIONAL_GRAPH), lenient=True)  # fmt: skip
+    if bill is not None:  # validated by `legigraph build`: parsed strictly all the same
+        store.bulk_load(path=str(bill), format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.NamedNode(BILL_GRAPH))  # fmt: skip
     store.optimize()
     store.flush()
     del store  # lenient: the file is our own writer's output, tested to parse strictly

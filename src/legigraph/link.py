@@ -172,7 +172,8 @@ def _work(record: LawRecord) -> URIRef:
     return ids.ordinance(record.law_id) if record.is_ordinance else ids.national_law(record.law_id)
 
 
-def _page(record: LawRecord, suffix: str = "") -> URIRef:
+def law_page(record: LawRecord, suffix: str = "") -> URIRef:
+    """The law.go.kr page of a record (``suffix``: an article or a version)."""
     kind = "자치법규" if record.is_ordinance else "법령"
     name = record.name.replace(" ", "")
     return ids.external(f"{LAW_GO_KR}/{kind}/{name}{suffix}")
@@ -185,7 +186,7 @@ def _source(graph: Graph, record: LawRecord, law: LawText | None, data: Path) ->
     graph.add((doc, RDF.type, PROV.Entity))
     title = f"{record.name} ({'자치법규' if record.is_ordinance else '법령'} {record.law_id})"
     graph.add((doc, DCTERMS.title, Literal(title, lang="ko")))
-    graph.add((doc, DCTERMS.source, _page(record)))
+    graph.add((doc, DCTERMS.source, law_page(record)))
     if law is not None:
         # a relative source (an archive member) is already named relative to its corpus
         where = law.source.resolve() if law.source.is_absolute() else law.source
@@ -198,9 +199,18 @@ def _source(graph: Graph, record: LawRecord, law: LawText | None, data: Path) ->
 
 
 def describe_record(
-    graph: Graph, record: LawRecord, law: LawText | None, paths: set[str], data: Path
+    graph: Graph,
+    record: LawRecord,
+    law: LawText | None,
+    paths: set[str],
+    data: Path,
+    *,
+    provisions: bool = True,
 ) -> None:
-    """Add a national record: identifiers, the version, links, and the given provisions."""
+    """Add a national record: identifiers, the version, links, and the given provisions.
+
+    ``provisions=False`` leaves the subdivisions out (the ingest writes them itself).
+    """
     work = _work(record)
     version = (
         ids.ordinance_version(record.law_id, record.promulgated)
@@ -217,7 +227,7 @@ def describe_record(
     if record.is_ordinance:
         graph.add((work, ELI.passed_by, ids.organisation("seoul-council")))
     graph.add((work, ELI.id_local, Literal(record.law_id)))
-    graph.add((work, RDFS.seeAlso, _page(record)))
+    graph.add((work, RDFS.seeAlso, law_page(record)))
     if record.kind in KIND_CODES:
         graph.add((work, ELI.work_type, ids.concept("work-type", KIND_CODES[record.kind])))
     graph.add((version, RDF.type, LG.OrdinanceVersion if record.is_ordinance else LG.LawVersion))
@@ -230,11 +240,11 @@ def describe_record(
     serial = LG.localLawSerialNumber if record.is_ordinance else LG.lawSerialNumber
     graph.add((version, serial, Literal(record.serial)))
     number, date = record.promulgation_number.lstrip("0"), record.promulgated.replace("-", "")
-    graph.add((version, RDFS.seeAlso, _page(record, f"/({number},{date})")))
+    graph.add((version, RDFS.seeAlso, law_page(record, f"/({number},{date})")))
     if not record.is_ordinance:
         # lod.law.go.kr names one version by its 법령일련번호 (MST): the same thing as ours.
         graph.add((version, OWL.sameAs, URIRef(f"{LOD}{record.serial}")))
-    if law is None:
+    if law is None or not provisions:
         return
     wanted = {
         p.path for p in law.walk() if any(w == p.path or w.startswith(p.path + "/") for w in paths)
@@ -248,7 +258,7 @@ def describe_record(
             and (paths == {"*"} or prov.path in wanted)
         ):
             label = quote(prov.label)
-            graph.add((ids.provision(work, prov.path), RDFS.seeAlso, _page(record, f"/{label}")))
+            graph.add((ids.provision(work, prov.path), RDFS.seeAlso, law_page(record, f"/{label}")))
 
 
 def _version_date(graph: Graph, version: URIRef) -> str:
@@ -298,7 +308,7 @@ def link(
         record = index.by_id.get(str(work).rsplit("/", 1)[-1])
         if record is not None and record.is_ordinance:  # the amended ordinance itself
             out.add((work, ELI.id_local, Literal(record.law_id)))
-            out.add((work, RDFS.seeAlso, _page(record)))
+            out.add((work, RDFS.seeAlso, law_page(record)))
     result.paraphrases = paraphrases(graph + out)
     return result
 

@@ -32,6 +32,9 @@ _ITEM = re.compile(r"^\s*(\d+)(?:의(\d+))?\\?\.\s+(.*)$")
 _SUBITEM = re.compile(rf"^\s*([{ids.SUBITEM_LETTERS}])\\?\.\s+(.*)$")
 _ADDENDUM_ARTICLE = re.compile(r"^제\s*(\d+)\s*조(?:\s*의\s*(\d+))?\s*\(([^)]*)\)\s*(.*)$")
 _ADDENDUM = re.compile(r"^부칙\s*(?:\([^)]*\))?\s*<\s*제\s*(\d+)\s*호\s*,\s*([\d.\s]+)>\s*$")
+# libyaml reads front matter about a third faster; its error marks differ, so a broken
+# block is read again by the pure-Python loader to name the line.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MARKER = re.compile(r"\s*<(개정|신설|삭제|전문개정|본조신설)\s+([\d.,\s]+)>")
 _TYPES = {"art": "article", "para": "paragraph", "item": "item", "subitem": "subitem"}
 _LABELS = {"art": "조", "para": "항", "item": "호", "subitem": "목"}
@@ -101,8 +104,14 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], list[str
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         raise InputError(path, "front matter is not closed", "add a closing --- line", 1) from None
+    block = "\n".join(lines[1:end])
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.load(block, Loader=_FAST_LOADER) or {}  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        meta = None  # read again below: the pure-Python loader names the line
+    try:
+        if meta is None:
+            meta = yaml.safe_load(block) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -289,6 +298,13 @@ def read_law_bytes(path: Path, raw: bytes) -> LawText:
     return LawText(path, meta, nfc(title), provisions, hashlib.sha256(raw).hexdigest())
 
 
+def subdivision_kind(prov: Provision) -> str:
+    """The code of the subdivision-type list for ``prov`` (article, paragraph, …)."""
+    if prov.kind == "addendum":
+        return "addendum"
+    return _TYPES[prov.path.rpartition("/")[2].partition("_")[0]]
+
+
 def to_graph(
     law: LawText, work: URIRef, version: URIRef, graph: Graph, only: set[str] | None = None
 ) -> Graph:
@@ -303,11 +319,7 @@ def to_graph(
         parent_path = prov.path.rpartition("/")[0]
         w_node = ids.provision(work, prov.path)
         v_node = ids.provision(version, prov.path)
-        kind = (
-            "addendum"
-            if prov.kind == "addendum"
-            else _TYPES[prov.path.split("/")[-1].split("_")[0]]
-        )
+        kind = subdivision_kind(prov)
         graph.add((w_node, RDF.type, ELI.LegalResourceSubdivision))
         graph.add((w_node, ELI.type_subdivision, ids.concept("subdivision-type", kind)))
         graph.add((w_node, ELI.number, Literal(prov.number)))

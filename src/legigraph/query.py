@@ -257,6 +257,9 @@ def _values(bindings: Mapping[str, Node]) -> str:
     return f"VALUES ({variables}) {{ ({row}) }}"
 
 
+_SLOT = re.compile(r"VALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}", re.IGNORECASE)
+
+
 def bind(text: str, bindings: Mapping[str, Node]) -> str:
     """Bind ``bindings`` with ``VALUES`` clauses; the terms are serialised by rdflib.
 
@@ -266,9 +269,24 @@ def bind(text: str, bindings: Mapping[str, Node]) -> str:
     CONSTRUCT or DESCRIBE query (which some stores refuse a trailing clause) go into a
     ``VALUES`` clause placed last in the WHERE group; a query without one gets them all in
     the trailing clause.
+
+    A query may place a parameter itself with a slot, ``VALUES ?name { UNDEF }``, in the
+    group where the planner should start from it (a subquery, or the group whose FILTER
+    compares it): the slot is replaced by the bound clause. Unbound slots stay UNDEF.
     """
     if not bindings:
         return text
+    slotted = {m.group(1) for m in _SLOT.finditer(text)} & set(bindings)
+    if slotted:
+        text = _SLOT.sub(
+            lambda m: (
+                _values({m.group(1): bindings[m.group(1)]}) if m.group(1) in slotted else m.group()
+            ),
+            text,
+        )
+        bindings = {n: t for n, t in bindings.items() if n not in slotted}
+        if not bindings:
+            return text
     select = query_form(text) == "SELECT"
     inline = {n: t for n, t in bindings.items() if isinstance(t, Literal) or not select}
     end = where_group_end(text) if inline else None
