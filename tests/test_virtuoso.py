@@ -18,7 +18,7 @@ from legigraph.build import BuildResult
 from legigraph.cli import main
 from legigraph.endpoint import EndpointEngine, EndpointError
 from legigraph.query import QueryTimeout, SavedQuery, load_queries
-from legigraph.virtuoso import PASSWORD, USER, VirtuosoServer, free_port, start
+from legigraph.virtuoso import PASSWORD, USER, VirtuosoServer, bulk_load, free_port, start
 from tests.conftest import ROOT
 
 GRAPH = "https://w3id.org/legigraph/graph/bill-1544"
@@ -95,3 +95,17 @@ def test_silent_endpoint_times_out(tmp_path: Path) -> None:
         for conn in accepted:
             conn.close()
         listener.close()
+
+
+def test_bulk_loader_loads_and_reports_errors(
+    virtuoso: VirtuosoServer, built: BuildResult, tmp_path: Path
+) -> None:
+    source = built.out_dir / "legigraph.nt"
+    lines = sum(1 for line in source.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert bulk_load(virtuoso, source, "https://w3id.org/legigraph/graph/bulk") == lines
+    bad = tmp_path / "broken.nt"
+    bad.write_text("<http://e/s> <http://e/p> .\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"broken\.nt"):
+        bulk_load(virtuoso, bad, "https://w3id.org/legigraph/graph/broken")
+    with pytest.raises(ValueError, match="characters"):
+        bulk_load(virtuoso, source, "https://e/g'); DROP")
