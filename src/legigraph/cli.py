@@ -123,9 +123,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from legigraph.shaclsparql import UnsupportedShape
     from legigraph.validate import validate
 
-    result = validate(args.files, _layout(args), context=not args.no_context)
+    layout = _layout(args)
+    if args.store and args.no_context:
+        raise InputError("(arguments)", "--store and --no-context exclude each other",
+                         "--store validates in the context of the store")  # fmt: skip
+    try:
+        result = validate(args.files, layout, context=not args.no_context, engine=args.engine,
+                          store=Path(args.store) if args.store else None)  # fmt: skip
+    except UnsupportedShape as err:
+        raise InputError(layout.shapes, f"the shapes cannot be compiled to SPARQL: {err}",
+                         "use --engine pyshacl") from err  # fmt: skip
     _emit(result.render(args.lang) + "\n")
     if args.report:
         with atomic_write(Path(args.report)) as handle:
@@ -356,6 +366,20 @@ def parser() -> argparse.ArgumentParser:
         "--no-context",
         action="store_true",
         help="validate the files alone, without the built graph",
+    )
+    p_val.add_argument(
+        "--store",
+        metavar="PATH",
+        help="validate in the context of this embedded store (e.g. build/national-store): "
+        "only the records the shapes read around the files are fetched, and the results are "
+        "those on the nodes the files can affect",
+    )
+    p_val.add_argument(
+        "--engine",
+        choices=["sparql", "pyshacl"],
+        default="sparql",
+        help="sparql: the shapes compiled to SPARQL on Oxigraph (default; the same results as "
+        "pySHACL); pyshacl: pySHACL itself",
     )
     p_val.set_defaults(func=cmd_validate)
 

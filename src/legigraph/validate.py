@@ -215,26 +215,51 @@ def context_graph(layout: Layout) -> Graph:
     return build_graph(layout)
 
 
+ENGINES = ("sparql", "pyshacl")
+
+
 def validate(
     files: Iterable[str | Path],
     layout: Layout | None = None,
     *,
     context: bool = True,
+    engine: str = "sparql",
+    store: Path | None = None,
 ) -> ValidationResult:
-    """Validate RDF files in the context of the built graph.
+    """Validate RDF files in the context of the built graph (or of the store ``store``).
 
     Every file is parsed before anything is merged; an unreadable file raises
-    :class:`legigraph.io.InputError` naming it.
+    :class:`legigraph.io.InputError` naming it. ``engine``: ``sparql``, the shapes compiled
+    to SPARQL and run on Oxigraph (``legigraph.shaclsparql``; the same results as pySHACL,
+    proven by tests/test_shaclsparql.py), or ``pyshacl``. With ``store`` (an embedded store
+    such as build/national-store) the files are checked against the part of the store the
+    shapes read around them, and the results are those on the nodes the files can affect
+    (``legigraph.shaclcontext``).
     """
     layout = layout or Layout.default()
+    if engine not in ENGINES:
+        raise InputError("(arguments)", f"unknown engine {engine!r}", "use sparql or pyshacl")
     paths = [Path(f) for f in files]
     if not paths:
         raise InputError("(arguments)", "no files to validate", "pass one or more RDF files")
     parsed = [_read_input(p, layout) for p in paths]
-    data = context_graph(layout) if context else bind_prefixes(Graph())
-    for graph in parsed:
-        data += graph
-    result = validate_graph(data, layout=layout)
+    if store is not None:
+        from legigraph.shaclcontext import validate_in_store
+
+        new = bind_prefixes(Graph())
+        for graph in parsed:
+            new += graph
+        result = validate_in_store(new, store, layout, engine=engine)
+    else:
+        data = context_graph(layout) if context else bind_prefixes(Graph())
+        for graph in parsed:
+            data += graph
+        if engine == "sparql":
+            from legigraph.shaclsparql import validate_rdflib
+
+            result = validate_rdflib(data, load_shapes(layout))
+        else:
+            result = validate_graph(data, layout=layout)
     new_nodes = {str(s) for g in parsed for s in g.subjects()}
     located = [
         replace(res, where=_locate(res.focus_iri, paths)) if res.focus_iri in new_nodes else res
