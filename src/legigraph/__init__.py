@@ -10,7 +10,8 @@ The public API a notebook user calls is re-exported here::
 
 from legigraph.build import BuildResult, build, build_graph
 from legigraph.query import Result, run_query
-from legigraph.validate import ValidationResult, validate
+from legigraph.shacl.report import ValidationResult
+from legigraph.validate import validate
 
 __all__ = [
     "BuildResult",

@@ -43,6 +43,7 @@ from rdflib.term import Node, Variable
 from legigraph.io import InputError, parse_rdf
 from legigraph.namespaces import SH, bind_prefixes
 from legigraph.paths import Layout
+from legigraph.shacl.report import ValidationResult, results_from_report
 from legigraph.shaclsparql import (
     Dataset,
     Shape,
@@ -55,7 +56,7 @@ from legigraph.shaclsparql import (
     to_ox,
     validate_dataset,
 )
-from legigraph.validate import ValidationResult, _results, parsed_once, run_pyshacl
+from legigraph.validate import parsed_once, run_pyshacl
 
 # A step from one node to others: ("out", p) follows p from subject to object, ("in", p)
 # from object to subject; p None is any predicate; "out*" / "in*" follow p zero or more
@@ -467,7 +468,7 @@ class ContextValidator:
             with parsed_once():
                 _, report, _ = run_pyshacl(small, self.shapes_graph)
             kept = filter_report(report, affected)
-            results = _results(kept, bind_prefixes(Graph()))
+            results = results_from_report(kept, bind_prefixes(Graph()))
             count = sum(1 for r in results if r.severity == "Violation")
             conforms = not results
             return ValidationResult(conforms, count, results, kept, f"{len(results)} result(s)")

@@ -55,7 +55,7 @@ from rdflib.plugins.sparql.parserutils import CompValue, Expr
 from rdflib.term import Node, Variable
 
 from legigraph.namespaces import SH, bind_prefixes
-from legigraph.validate import ValidationResult, _results, _short
+from legigraph.shacl.report import ValidationResult, results_from_report, short_name
 
 Term = URIRef | BNode | Literal
 Row = tuple[Term | None, ...]
@@ -930,6 +930,83 @@ class _Compiler:
                 )
         return found
 
+    def condition_pattern(self, shape: Shape, v: str) -> str | None:
+        """A group pattern that matches exactly when ``v`` meets the constraint, or None.
+
+        For a shape whose only value-level constraint is one sh:class, sh:node or sh:or.
+        """
+        found = [(p, val) for p in (SH["class"], SH.node, SH["or"]) for val in shape.values(p)]
+        if len(found) != 1:
+            return None
+        parameter, value = found[0]
+        if parameter == SH["class"]:
+            return self.type_pattern(v, value)
+        if parameter == SH.node:
+            return self.shape_pattern(self.s.shapes[value], v, 0)
+        options = [
+            self.shape_pattern(self.s.shapes[m], v, 0) for m in Collection(shape.graph, value)
+        ]
+        if not options or any(o is None for o in options):
+            return None
+        return "{ " + " UNION ".join(o for o in options if o) + " }"
+
+    def type_pattern(self, v: str, cls: Node) -> str | None:
+        below = self.classes.get(cls, {cls})
+        if any(isinstance(c, BNode) for c in below | {cls}):
+            return None
+        t = self.var("t")
+        types = " ".join(sparql_term(c) for c in sorted(below, key=str))
+        return f"{{ VALUES {t} {{ {types} }} {v} <{RDF.type}> {t} }}"
+
+    def shape_pattern(self, shape: Shape, v: str, depth: int) -> str | None:
+        """A group pattern that matches exactly when ``v`` conforms to ``shape``, or None.
+
+        For a shape that only asks for types, values (sh:hasValue) and a first value
+        (sh:minCount 1), itself or through sh:node and sh:property.
+        """
+        annotations = {SH.name, SH.description, SH.message, SH.severity, SH.order, SH.group,
+                       SH.defaultValue, SH.path}  # fmt: skip
+        g = shape.graph
+        used = {p for p in g.predicates(shape.node, None) if str(p).startswith(str(SH))}
+        parts: list[str | None] = []
+        if depth > 8 or shape.deactivated:
+            return None
+        if shape.is_property:
+            if used - annotations - {SH.hasValue, SH.minCount}:
+                return None
+            path = path_sparql(g, shape.path, shape.node)  # type: ignore[arg-type]
+            minimum = shape.value(SH.minCount)
+            if isinstance(minimum, Literal) and int(minimum) > 1:
+                return None
+            if isinstance(minimum, Literal) and int(minimum) == 1:
+                parts.append(f"{{ {v} {path} {self.var('any')} }}")
+            parts += [
+                f"{{ {v} {path} {sparql_term(h, shape.node)} }}" for h in shape.values(SH.hasValue)
+            ]
+        else:
+            if used - annotations - {SH["class"], SH.node, SH["or"], SH.property, SH.targetClass}:
+                return None
+            for lst in shape.values(SH["or"]):
+                members = [
+                    self.shape_pattern(self.s.shapes[m], v, depth + 1) for m in Collection(g, lst)
+                ]
+                parts.append(
+                    None
+                    if not members or None in members
+                    else "{ " + " UNION ".join(m for m in members if m) + " }"
+                )
+            parts += [self.type_pattern(v, c) for c in shape.values(SH["class"])]
+            parts += [
+                self.shape_pattern(self.s.shapes[n], v, depth + 1) for n in shape.values(SH.node)
+            ]
+            parts += [
+                self.shape_pattern(self.s.shapes[p], v, depth + 1)
+                for p in shape.values(SH.property)
+            ]
+        if not parts or any(p is None for p in parts):
+            return None
+        return "{ " + " ".join(p for p in parts if p) + " }"
+
     def distinct(self, values: list[str]) -> str:
         pairs = [f"!sameTerm({a}, {b})" for i, a in enumerate(values) for b in values[i + 1 :]]
         return f"FILTER({' && '.join(pairs)})" if pairs else ""
@@ -1216,19 +1293,13 @@ class _Compiler:
             f"FILTER({failing}) }}"
         )
         bulk = ""
-        classes = shape.values(SH["class"])
-        below = self.classes.get(classes[0], set(classes)) if len(classes) == 1 else set()
-        if (
-            path is not None
-            and len(conditions) == 1
-            and below
-            and not any(isinstance(c, BNode) for c in below)
-        ):  # sh:class alone: an anti-join (MINUS) is the fastest plan
-            types = " ".join(sparql_term(c) for c in sorted(below, key=str))
+        conforming = self.condition_pattern(shape, "?v") if len(conditions) == 1 else None
+        if path is not None and conforming is not None:
+            # one condition that is a pattern (sh:class, sh:node of classes and values …):
+            # an anti-join (MINUS) of the values matching it is the fastest plan
             bulk = (
-                f"SELECT ?this ?v ?c0 WHERE {{ {{ SELECT ?this ?v WHERE {{ {values} MINUS {{ "
-                f"VALUES ?_type {{ {types} }} ?v <{RDF.type}> ?_type }} }} }} "
-                f"{focus.pattern('?this')} BIND(false AS ?c0) }}"
+                f"SELECT ?this ?v ?c0 WHERE {{ {{ SELECT ?this ?v WHERE {{ {values} MINUS "
+                f"{conforming} }} }} {focus.pattern('?this')} BIND(false AS ?c0) }}"
             )
         elif path is not None:
             bulk = (
@@ -1665,15 +1736,14 @@ def as_validation_result(results: Sequence[Result], report: Graph) -> Validation
     SPARQL constraint's result shows the constraint's own message in each language.
     """
     names = bind_prefixes(Graph())
-    shown: dict[tuple[str, str, str, str], dict[str, str]] = {}
+    shown: dict[tuple[str, ...], dict[str, str]] = {}
     for res in results:
         if res.display:
-            key = (_short(names, res.focus), _short(names, res.path), _short(names, res.value),
-                   _short(names, res.shape))  # fmt: skip
+            key = tuple(short_name(names, t) for t in (res.focus, res.path, res.value, res.shape))
             shown[key] = {m.language or "en": str(m) for m in sorted(res.display)}
     violations = [
         replace(v, messages=shown.get((v.focus, v.path, v.value, v.shape), v.messages))
-        for v in _results(report, names)
+        for v in results_from_report(report, names)
     ]
     count = sum(1 for r in violations if r.severity == "Violation")
     return ValidationResult(not results, count, violations, report, summary(results))

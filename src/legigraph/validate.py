@@ -9,68 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
-from rdflib.term import Node
 
 from legigraph.io import InputError, parse_rdf
-from legigraph.namespaces import SH, bind_prefixes
+from legigraph.namespaces import bind_prefixes
 from legigraph.paths import Layout
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One SHACL result, flattened for people."""
-
-    focus: str
-    path: str
-    value: str
-    severity: str
-    messages: dict[str, str]
-    shape: str
-    focus_iri: str = ""
-    where: str = ""
-
-    def message(self, lang: str = "en") -> str:
-        return (
-            self.messages.get(lang)
-            or self.messages.get("en")
-            or next(iter(self.messages.values()), "constraint violated")
-        )
-
-
-@dataclass
-class ValidationResult:
-    """The outcome of a validation: conformance, results and the full report graph."""
-
-    conforms: bool
-    violations: int
-    results: list[Violation] = field(default_factory=list)
-    report: Graph = field(default_factory=Graph)
-    text: str = ""
-
-    def render(self, lang: str = "en") -> str:
-        """A readable report: one block per result."""
-        if self.conforms:
-            return "conforms: 0 violations" if lang == "en" else "적합: 위반 0건"
-        lines = []
-        for res in self.results:
-            lines.append(f"{res.severity}: {res.message(lang)}")
-            lines.append(f"  node:  {res.focus}" + (f"  ({res.where})" if res.where else ""))
-            if res.path:
-                lines.append(f"  path:  {res.path}")
-            if res.value:
-                lines.append(f"  value: {res.value}")
-            lines.append(f"  shape: {res.shape}")
-        head = f"{self.violations} violation(s)" if lang == "en" else f"위반 {self.violations}건"
-        return head + "\n" + "\n".join(lines)
+from legigraph.shacl.report import ValidationResult, results_from_report
 
 
 def load_shapes(layout: Layout) -> Graph:
@@ -79,36 +31,6 @@ def load_shapes(layout: Layout) -> Graph:
     for path in sorted(layout.shapes.glob("*.ttl")):
         parse_rdf(path, shapes)
     return shapes
-
-
-def _short(graph: Graph, node: Node | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, URIRef):
-        return graph.namespace_manager.normalizeUri(node)
-    return node.n3()
-
-
-def _results(report: Graph, data: Graph) -> list[Violation]:
-    out = []
-    for res in report.objects(None, SH.result):  # top level only, not nested sh:detail
-        messages: dict[str, str] = {}
-        for msg in report.objects(res, SH.resultMessage):
-            if isinstance(msg, Literal):
-                messages.setdefault(msg.language or "en", str(msg))
-        severity = report.value(res, SH.resultSeverity)
-        out.append(
-            Violation(
-                focus=_short(data, report.value(res, SH.focusNode)),
-                path=_short(data, report.value(res, SH.resultPath)),
-                value=_short(data, report.value(res, SH.value)),
-                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                messages=messages,
-                shape=_short(data, report.value(res, SH.sourceShape)),
-                focus_iri=str(report.value(res, SH.focusNode) or ""),
-            )
-        )
-    return sorted(out, key=lambda v: (v.focus, v.path, v.shape, v.value))
 
 
 @contextmanager
@@ -156,7 +78,7 @@ def validate_graph(
         return ValidationResult(True, 0, text="no shapes found")
     with parsed_once():
         conforms, report, text = run_pyshacl(data, shapes)
-    results = _results(report, data)
+    results = results_from_report(report, data)
     violations = sum(1 for r in results if r.severity == "Violation")
     return ValidationResult(bool(conforms), violations, results, bind_prefixes(report), str(text))
 
