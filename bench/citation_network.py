@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from legigraph.citations import Citation, find_citations, format_citation
-from legigraph.io import InputError
+from legigraph.errors import InputError
 from legigraph.ordinance import LawText, read_law_text
 from legigraph.paths import Layout
 from legigraph.resolve import LawIndex, LawRecord, read_law_index

@@ -110,7 +110,8 @@ def child_add(store: str, nt: str) -> None:
 def child_full_pyshacl(keys: str, *nt: str) -> None:
     from rdflib import Graph
 
-    from legigraph.validate import parsed_once, run_pyshacl
+    from legigraph.shacl.engines import run_pyshacl
+    from legigraph.shacl.prepared import parsed_once
 
     t = time.perf_counter()
     data = Graph()

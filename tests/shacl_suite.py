@@ -26,6 +26,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from legigraph.literals import exact_literals
+
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT.parent / "shared" / "w3c-shacl-tests"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -58,7 +60,8 @@ class Case:
 def _parse(path: Path, cache: dict[Path, Graph]) -> Graph:
     if path not in cache:
         graph = Graph()
-        graph.parse(path, format="turtle")
+        with exact_literals():  # lexical forms as written, as legigraph parses input
+            graph.parse(path, format="turtle")
         cache[path] = graph
     return cache[path]
 

@@ -7,12 +7,14 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, XSD
 
 from legigraph import ids
 from legigraph.build import BuildResult, build
-from legigraph.io import InputError
+from legigraph.errors import InputError
+from legigraph.literals import canonical, exact_literals
 from legigraph.namespaces import LG, SCHEMA
 from tests.conftest import copy_project
 
@@ -91,3 +93,34 @@ def test_provision_texts_match_the_national_text(graph: Graph) -> None:
         == "신기술 및 인공지능을 활용한 시책 개발 및 보급을 위한 사업"
     )
     assert (ids.provision(ORD, "art_7/item_4"), RDF.type, None) in graph
+
+
+def test_every_serialisation_is_the_same_graph(built: BuildResult) -> None:
+    """Turtle and N-Triples hold the same terms ("2.0"^^xsd:decimal in both, never "2")."""
+    graphs = []
+    for name, fmt in (("legigraph.nt", "nt"), ("legigraph.ttl", "turtle")):
+        graph = Graph()
+        with exact_literals():
+            graph.parse(built.out_dir / name, format=fmt)
+        graphs.append(graph)
+    nt, ttl = graphs
+    assert len(nt) == len(ttl) == built.triples
+    assert isomorphic(nt, ttl)
+    ground = [{t for t in g if not any(isinstance(x, BNode) for x in t)} for g in graphs]
+    assert ground[0] == ground[1]
+    assert (None, SCHEMA.value, Literal("2.0", datatype=XSD.decimal, normalize=False)) in nt
+
+
+def test_literals_are_written_in_canonical_form(built: BuildResult) -> None:
+    graph = Graph()
+    with exact_literals():
+        graph.parse(built.out_dir / "legigraph.nt", format="nt")
+    assert all(canonical(o) == o for o in graph.objects() if isinstance(o, Literal))
+    assert canonical(Literal("019", datatype=XSD.integer, normalize=False)) == Literal(
+        "19", datatype=XSD.integer, normalize=False
+    )
+    assert str(canonical(Literal("2", datatype=XSD.decimal, normalize=False))) == "2.0"
+    assert str(canonical(Literal("02.50", datatype=XSD.decimal, normalize=False))) == "2.5"
+    assert str(canonical(Literal("1", datatype=XSD.boolean, normalize=False))) == "true"
+    bad = Literal("2024-02-30", datatype=XSD.date, normalize=False)
+    assert canonical(bad) is bad  # ill-typed: left as written

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from legigraph.io import InputError
+from legigraph.errors import InputError
 from legigraph.lawgokr import (
     ApiError,
     LawGoKrClient,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from legigraph.io import InputError
+from legigraph.errors import InputError
 from legigraph.ordinance import read_law_text, version_metadata
 
 ROOT = Path(__file__).resolve().parents[1]

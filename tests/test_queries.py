@@ -392,7 +392,7 @@ def test_ai_project_record_with_results(graph: Graph) -> None:
     params = {"project": LGD + "id/kr-11/ai-project/2024/02"}
     record = run_saved(RdflibEngine(graph), query, params).graph
     assert record is not None
-    values = {int(v) for v in record.objects(None, SCHEMA.value)}
+    values = {int(v.toPython()) for v in record.objects(None, SCHEMA.value)}
     assert values == {450_000, 1265, 3, 2}  # the results of footnote 3
 
 

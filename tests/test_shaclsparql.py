@@ -10,10 +10,10 @@ Differential tests, each against pySHACL run as ``legigraph.validate.run_pyshacl
   with the bill graph in the same store;
 - small shapes graphs for the constructs the profile does not use (paths, targets, severity,
   qualified counts …), and the constructs that are refused with a clear error;
-- validation of new data in the context of a store (legigraph.shaclcontext) against pySHACL
-  over the whole graph;
-- the ``validate`` command's --engine and --store, and the benchmark harness on the fixture
-  corpus (the CI smoke run of bench/validation.py).
+- the benchmark harness on the fixture corpus (the CI smoke run of bench/validation.py).
+
+Validation of new data in the context of a store, and the ``validate`` command, are tested
+in tests/test_validate.py.
 
 Both query plans are checked: the one for few focus nodes and the one for many
 (``BULK_FOCUS`` set to 1 makes every shape use the second).
@@ -31,19 +31,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 import legigraph.shaclsparql as shaclsparql
 from legigraph.build import BuildResult
-from legigraph.cli import main
 from legigraph.ingest import ingest_statutes
-from legigraph.io import InputError
-from legigraph.namespaces import ELI_DL, SH
+from legigraph.namespaces import SH
+from legigraph.shacl.engines import run_pyshacl
+from legigraph.shacl.prepared import parsed_once
 from legigraph.shaclcontext import (
-    ContextValidator,
-    bill_with_amendments,
-    fetch_context,
     ontology_graph,
 )
 from legigraph.shaclsparql import (
@@ -56,7 +53,6 @@ from legigraph.shaclsparql import (
     to_ox,
     validate_dataset,
 )
-from legigraph.validate import parsed_once, run_pyshacl
 from tests.conftest import ROOT
 from tests.test_shapes import (
     ENTRIES,
@@ -356,177 +352,6 @@ def test_a_shape_without_message_is_refused_by_name() -> None:
     compiled = SparqlShapes.compile(shapes)
     with pytest.raises(UnsupportedShape, match=r"<http://example.org/S>.*sh:message"):
         validate_dataset(Dataset(load_graph(Graph())), compiled)
-
-
-# --- context validation ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def bill_context(tmp_path_factory: pytest.TempPathFactory, graph: Graph) -> tuple[Path, Graph]:
-    """A store holding the fixture corpus and the bill graph without the bill's new data."""
-    new = bill_with_amendments(graph)
-    rest = Graph()
-    rest += graph
-    rest -= new
-    folder = tmp_path_factory.mktemp("context")
-    rest.serialize(folder / "rest.nt", format="nt", encoding="utf-8")
-    ingest_statutes(CORPUS, folder / "store", INDEX, quiet=True, bill=folder / "rest.nt")
-    return folder / "store", new
-
-
-EV = "https://w3id.org/legigraph/eli/dl/kr-11/event/"
-
-
-def context_cases(new: Graph) -> dict[str, Graph]:
-    """New data: the bill; a second proposal, dated after the stored referral (a result on a
-    stored node); triples added to a stored national law; a bad bill."""
-    late = Graph().parse(
-        data=f"""@prefix eli-dl: <{ELI_DL}> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-        <{EV}2024-1544-proposal-2> a eli-dl:Activity ;
-            eli-dl:forms_part_of <https://w3id.org/legigraph/eli/dl/kr-11/proc/2024/1544> ;
-            eli-dl:had_activity_type <https://w3id.org/legigraph/code/activity-type/proposal> ;
-            eli-dl:activity_date "2024-03-01"^^xsd:date .""",
-        format="turtle",
-    )
-    law = Graph().parse(
-        data="""<https://w3id.org/legigraph/eli/kr/law/900001>
-            <http://www.w3.org/2000/01/rdf-schema#label> "두 번째 이름"@ko , 3 .""",
-        format="turtle",
-    )
-    bad = Graph()
-    bad += new
-    bill = URIRef("https://w3id.org/legigraph/eli/dl/kr-11/bill/2024/1544")
-    bad.remove((bill, URIRef("http://data.europa.eu/eli/ontology#number"), None))
-    bad.add((bill, URIRef("http://data.europa.eu/eli/ontology#number"), Literal(1544)))
-    return {"bill": new, "late-proposal": late, "law": law, "bad-bill": bad}
-
-
-def test_context_validation_equals_pyshacl_on_the_whole_graph(
-    bill_context: tuple[Path, Graph], national: Path, shapes: Graph, ontology: Graph
-) -> None:
-    """Results on the affected nodes as pySHACL over store + new data; none hidden."""
-    validator = ContextValidator.create(shapes, ontology)
-    reported = {}
-    stores = {}
-    for path in (bill_context[0], national):
-        store = ox.Store.read_only(str(path))
-        whole = store_graph(store)
-        stores[path] = (Dataset(store, union=True), whole, set(pyshacl_keys(whole, shapes)))
-    for name, delta in context_cases(bill_context[1]).items():
-        # the late proposal goes with the whole bill graph (its process and referral)
-        data, whole, before = stores[national if name == "late-proposal" else bill_context[0]]
-        _, affected = fetch_context(data, delta, ontology, validator.plan)
-        union = Graph()
-        union += whole
-        union += delta
-        after = pyshacl_keys(union, shapes)
-        inside = {k: n for k, n in after.items() if k[0] in affected}
-        for engine in ("sparql", "pyshacl") if name in ("bill", "late-proposal") else ("sparql",):
-            result = validator.validate(delta, data, engine=engine)
-            assert set(comparable_keys(result.report)) == set(inside), (name, engine)
-        assert {k for k in after if k[0] not in affected} <= before
-        reported[name] = inside
-    assert not reported["bill"]
-    late = {(str(k[0]), str(k[4]).rsplit("#")[-1]) for k in reported["late-proposal"]}
-    assert (f"{EV}2024-1544-referral", "SPARQLConstraintComponent") in late
-    assert reported["law"] and reported["bad-bill"]
-
-
-def test_context_follows_reads_through_values_back() -> None:
-    """A stored node whose value gains a triple that breaks the value's shape is reported."""
-    shapes = Graph().parse(
-        data=PREFIXES
-        + """ex:S a sh:NodeShape ; sh:targetClass ex:A ; sh:message "s" ;
-          sh:property [ sh:path ex:p ; sh:node ex:OneQ ; sh:message "one q" ] .
-        ex:OneQ a sh:NodeShape ; sh:property [ sh:path ex:q ; sh:maxCount 1 ] .""",
-        format="turtle",
-    )
-    stored = Graph().parse(
-        data=PREFIXES + "ex:a a ex:A ; ex:p ex:b . ex:b ex:q 1 . ex:c a ex:A .", format="turtle"
-    )
-    new = Graph().parse(data=PREFIXES + "ex:b ex:q 2 .", format="turtle")
-    validator = ContextValidator.create(shapes, Graph())
-    result = validator.validate(new, Dataset(load_graph(stored)))
-    union = Graph()
-    union += stored
-    union += new
-    assert set(comparable_keys(result.report)) == set(pyshacl_keys(union, shapes))
-    assert {v.focus_iri for v in result.results} == {EX + "a"}
-
-
-def test_context_refuses_a_new_class_hierarchy(
-    bill_context: tuple[Path, Graph], shapes: Graph, ontology: Graph
-) -> None:
-    store = ox.Store.read_only(str(bill_context[0]))
-    delta = Graph().parse(data=PREFIXES + "ex:A rdfs:subClassOf ex:B .", format="turtle")
-    with pytest.raises(InputError, match="class hierarchy"):
-        ContextValidator.create(shapes, ontology).validate(delta, Dataset(store, union=True))
-
-
-# --- the command line ------------------------------------------------------------------------
-
-
-def cli(built: BuildResult, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(["--root", str(built.out_dir.parent), "validate", *args])
-    out = capsys.readouterr()
-    return code, out.out + out.err
-
-
-BAD = ROOT / "tests" / "shapes" / "invalid" / "activity-referral-before-proposal.ttl"
-GOOD = ROOT / "tests" / "shapes" / "valid" / "ai-project-19.ttl"
-
-
-@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
-def test_cli_engines(built: BuildResult, capsys: pytest.CaptureFixture[str], engine: str) -> None:
-    if engine == "sparql":
-        assert cli(built, capsys, str(GOOD), "--engine", engine)[0] == 0
-    code, out = cli(built, capsys, str(BAD), "--engine", engine, "--lang", "ko")
-    assert code == 1
-    assert "activity-referral-before-proposal.ttl:16" in out
-    if engine == "sparql":  # pySHACL drops the language of a SPARQL constraint's messages
-        assert "회부(referral)의 일자가 같은 절차의 제안(proposal) 일자보다 앞선다." in out
-
-
-def test_cli_store(
-    built: BuildResult,
-    capsys: pytest.CaptureFixture[str],
-    bill_context: tuple[Path, Graph],
-    tmp_path: Path,
-) -> None:
-    store, new = bill_context
-    good, bad = tmp_path / "bill.ttl", tmp_path / "bad.ttl"
-    new.serialize(good, format="turtle")
-    context_cases(new)["bad-bill"].serialize(bad, format="turtle")
-    for engine in ("sparql", "pyshacl"):
-        assert cli(built, capsys, str(good), "--store", str(store), "--engine", engine)[0] == 0
-        code, out = cli(built, capsys, str(bad), "--store", str(store), "--engine", engine)
-        assert code == 1 and "bill/2024/1544" in out
-    code, out = cli(built, capsys, str(good), "--store", str(tmp_path / "none"))
-    assert code == 2 and "none: no store here" in out
-    code, out = cli(built, capsys, str(good), "--store", str(store), "--no-context")
-    assert code == 2
-    broken = tmp_path / "broken.ttl"
-    broken.write_text("<a> <b> .\n", encoding="utf-8")
-    code, out = cli(built, capsys, str(broken), "--store", str(store))
-    assert code == 2 and "broken.ttl" in out
-    with pytest.raises(SystemExit):
-        cli(built, capsys, str(good), "--engine", "jena")
-
-
-def test_cli_refuses_shapes_it_cannot_compile(
-    built: BuildResult, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    root = built.out_dir.parent
-    shapes = root / "shapes" / "legigraph.shacl.ttl"
-    extra = root / "shapes" / "extra.ttl"
-    extra.write_text(PREFIXES + "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:minLength 2 .\n")
-    try:
-        code, out = cli(built, capsys, str(GOOD))
-        assert code == 2 and "sh:minLength" in out and "--engine pyshacl" in out
-        assert cli(built, capsys, str(GOOD), "--engine", "pyshacl")[0] == 0
-    finally:
-        extra.unlink()
-    assert shapes.exists()
 
 
 # --- the benchmark harness (CI smoke run) ---------------------------------------------------

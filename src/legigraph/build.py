@@ -25,10 +25,14 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, XSD
 
 from legigraph import ids, ordinance, tables
-from legigraph.io import InputError, atomic_write, parse_rdf
+from legigraph import store as store_mod
+from legigraph.errors import InputError
+from legigraph.io import atomic_write, parse_rdf
 from legigraph.link import LinkResult, link
+from legigraph.literals import canonical_graph
 from legigraph.namespaces import ELI, LG, SCHEMA, bind_prefixes
 from legigraph.paths import Layout
+from legigraph.validate import validate_graph
 
 KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
 
@@ -192,7 +196,7 @@ def _build_graph(layout: Layout, corpus: Path | None) -> tuple[Graph, LinkResult
     _add_amendment_texts(graph)
     linked = link(graph, layout, corpus)
     graph += linked.graph
-    return graph, linked
+    return canonical_graph(graph), linked
 
 
 def _counts(graph: Graph) -> dict[str, int]:
@@ -216,9 +220,6 @@ def build(
     corpus: Path | None = None,
 ) -> BuildResult:
     """Build ``build/`` from the inputs; on any error or violation the old build is kept."""
-    from legigraph import store as store_mod
-    from legigraph.validate import validate_graph
-
     layout = layout or Layout.default()
     inputs = input_files(layout)
     graph, linked = _build_graph(layout, corpus)

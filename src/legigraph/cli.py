@@ -1,18 +1,31 @@
 """The ``legigraph`` command line: a thin layer over the Python API.
 
-Exit codes: 0 ok, 1 data does not conform, 2 usage or input error.
+Exit codes: 0 ok, 1 data does not conform, 2 usage or input error, 3 internal error.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from legigraph.io import InputError, atomic_write
+from rdflib import Graph
+
+from legigraph.errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_NONCONFORMING,
+    EXIT_OK,
+    InputError,
+    LegigraphError,
+)
+from legigraph.io import atomic_write
 from legigraph.paths import Layout
+from legigraph.progress import progress_bar
 from legigraph.query import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
@@ -27,8 +40,7 @@ from legigraph.query import (
     run_text,
 )
 from legigraph.results import FORMATS, GRAPH_FORMATS, render
-
-EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT = 0, 1, 2
+from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine
 
 
 def _emit(text: str) -> None:
@@ -123,19 +135,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from legigraph.shaclsparql import UnsupportedShape
-    from legigraph.validate import validate
+    from legigraph.validate import validate, validate_store
 
     layout = _layout(args)
     if args.store and args.no_context:
         raise InputError("(arguments)", "--store and --no-context exclude each other",
                          "--store validates in the context of the store")  # fmt: skip
-    try:
-        result = validate(args.files, layout, context=not args.no_context, engine=args.engine,
-                          store=Path(args.store) if args.store else None)  # fmt: skip
-    except UnsupportedShape as err:
-        raise InputError(layout.shapes, f"the shapes cannot be compiled to SPARQL: {err}",
-                         "use --engine pyshacl") from err  # fmt: skip
+    if not args.files:
+        if not args.store:
+            raise InputError(
+                "(arguments)",
+                "nothing to validate",
+                "pass RDF or CSV files, or --store DIR to validate a whole store",
+            )
+        with progress_bar("validating the store", quiet=args.quiet) as advance:
+            result = validate_store(Path(args.store), layout, shapes=args.shapes,
+                                    shapes_only=args.shapes_only, progress=advance)  # fmt: skip
+    else:
+        if not args.store and not args.no_context and not (layout.build / "legigraph.nt").is_file():
+            print("build/legigraph.nt is missing: building the graph first", file=sys.stderr)
+            if cmd_build(argparse.Namespace(**vars(args), no_validate=False)) != EXIT_OK:
+                return EXIT_NONCONFORMING
+        result = validate(
+            args.files, layout, context=Graph() if args.no_context else None,
+            engine=ShaclEngine(args.engine), store=Path(args.store) if args.store else None,
+            shapes=args.shapes, shapes_only=args.shapes_only,
+        )  # fmt: skip
     _emit(result.render(args.lang) + "\n")
     if args.report:
         with atomic_write(Path(args.report)) as handle:
@@ -295,9 +320,13 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="legigraph",
         description="Build, validate and query legigraph, a knowledge graph of Korean legislation.",
-        epilog="Exit codes: 0 ok, 1 data does not conform, 2 usage or input error.",
+        epilog="Exit codes: 0 ok, 1 data does not conform, 2 usage or input error, "
+        "3 internal error.",
     )
     top.add_argument("--root", help="project checkout to work in (default: current one)")
+    top.add_argument(
+        "--debug", action="store_true", help="show tracebacks and library warnings"
+    )
     sub = top.add_subparsers(dest="command", required=True)
 
     p_build = sub.add_parser("build", help="ontology + data → build/ (graph, store, manifest)")
@@ -358,8 +387,16 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p_ing.set_defaults(func=cmd_ingest)
 
-    p_val = sub.add_parser("validate", help="validate RDF files in the context of the built graph")
-    p_val.add_argument("files", nargs="+", help="Turtle, JSON-LD, N-Triples or RDF/XML files")
+    p_val = sub.add_parser(
+        "validate",
+        help="validate RDF or CSV files in the context of the built graph, or a whole store",
+        description="Validate data files (Turtle, JSON-LD, N-Triples, RDF/XML, or a CSV table "
+        "shaped like one of data/tables/) against the SHACL profile, in the context of the "
+        "built graph or of a store; with --store and no files, validate the whole store.",
+    )
+    p_val.add_argument(
+        "files", nargs="*", help="Turtle, JSON-LD, N-Triples, RDF/XML or CSV files"
+    )
     p_val.add_argument("--lang", choices=["en", "ko"], default="en", help="message language")
     p_val.add_argument("--report", metavar="PATH", help="write the full SHACL report (Turtle)")
     p_val.add_argument(
@@ -376,11 +413,23 @@ def parser() -> argparse.ArgumentParser:
     )
     p_val.add_argument(
         "--engine",
-        choices=["sparql", "pyshacl"],
-        default="sparql",
-        help="sparql: the shapes compiled to SPARQL on Oxigraph (default; the same results as "
-        "pySHACL); pyshacl: pySHACL itself",
+        choices=[e.value for e in ShaclEngine],
+        default=ENGINE_OF_RECORD.value,
+        help="turbo: pyshacl-turbo, the engine of record (default); pyshacl: pySHACL; "
+        "compiler: the shapes compiled to SPARQL on Oxigraph (refuses literals a store "
+        "would change). A whole store (--store, no files) is always validated by the compiler",
     )
+    p_val.add_argument(
+        "--shapes",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="add the shapes of FILE (Turtle …) to the profile; repeat for more files",
+    )
+    p_val.add_argument(
+        "--shapes-only", action="store_true", help="use only the --shapes files, not the profile"
+    )
+    p_val.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p_val.set_defaults(func=cmd_validate)
 
     p_qs = sub.add_parser("queries", help="list the saved queries, or `queries show ID`")
@@ -478,14 +527,29 @@ def _remote_args(p: argparse.ArgumentParser, what: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; return the exit code."""
+    """Run the CLI; return the exit code (0 ok, 1 does not conform, 2 input, 3 internal)."""
     args = parser().parse_args(argv)
+    if not args.debug:
+        # rdflib logs a traceback for every ill-typed literal it meets; legigraph reports
+        # such literals itself, with file and line
+        logging.getLogger("rdflib").setLevel(logging.CRITICAL)
+        warnings.filterwarnings("ignore", module="rdflib")
     try:
         code: int = args.func(args)
-    except InputError as err:
+    except (InputError, FileNotFoundError, QueryError) as err:
+        if args.debug:
+            raise
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INPUT
-    except (FileNotFoundError, QueryError) as err:
+    except LegigraphError as err:
+        if args.debug:
+            raise
         print(f"error: {err}", file=sys.stderr)
-        return EXIT_INPUT
+        return err.exit_code
+    except Exception as err:  # a bug: one line, the traceback only with --debug
+        if args.debug:
+            raise
+        print(f"internal error: {type(err).__name__}: {err} (run with --debug for the "
+              "traceback, and please report it)", file=sys.stderr)  # fmt: skip
+        return EXIT_INTERNAL
     return code

@@ -45,7 +45,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from legigraph import ids
 from legigraph.citations import Citation, find_citations
-from legigraph.io import InputError, atomic_write
+from legigraph.errors import InputError
+from legigraph.io import atomic_write
 from legigraph.link import NationalTexts, _resolve_one, describe_record, law_page
 from legigraph.namespaces import ELI, LG, SCHEMA
 from legigraph.ordinance import LawText, read_law_bytes, subdivision_kind, version_metadata

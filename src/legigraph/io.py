@@ -6,13 +6,15 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from rdflib import Graph
 
+from legigraph.errors import InputError
+from legigraph.literals import exact_literals
 from legigraph.namespaces import bind_prefixes
 from legigraph.text import has_decomposed_hangul
 
@@ -31,18 +33,6 @@ FORMATS = {
 _LINE = re.compile(r"line[: ]+(\d+)", re.IGNORECASE)
 
 
-class InputError(Exception):
-    """Unreadable or malformed input; the message names the file (and line) and a fix."""
-
-    def __init__(self, path: Path | str, problem: str, hint: str = "", line: int | None = None):
-        self.path = str(path)
-        self.line = line
-        self.problem = problem
-        self.hint = hint
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {problem}" + (f"\n  hint: {hint}" if hint else ""))
-
-
 def rdf_format(path: Path) -> str:
     """The rdflib parser name for ``path``, from its suffix."""
     fmt = FORMATS.get(path.suffix.lower())
@@ -59,7 +49,8 @@ def parse_rdf(path: Path, graph: Graph | None = None) -> Graph:
     """Parse one RDF file into ``graph`` (a fresh graph by default).
 
     The file is parsed into a scratch graph first, so a broken file adds nothing to
-    ``graph``. rdflib's JSON-LD loader is not allowed to fetch remote contexts.
+    ``graph``; literals keep their lexical forms as written (``legigraph.literals``).
+    rdflib's JSON-LD loader is not allowed to fetch remote contexts.
     """
     path = Path(path)
     if not path.exists():
@@ -86,10 +77,11 @@ def parse_rdf(path: Path, graph: Graph | None = None) -> Graph:
         _refuse_remote_contexts(path, text)
     scratch = Graph()
     try:
-        if fmt == "json-ld":
-            scratch.parse(data=text, format=fmt, base=path.resolve().as_uri())
-        else:
-            scratch.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        with exact_literals():
+            if fmt == "json-ld":
+                scratch.parse(data=text, format=fmt, base=path.resolve().as_uri())
+            else:
+                scratch.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as err:  # rdflib raises many unrelated types for syntax errors
         message = " ".join(str(err).split())
         match = _LINE.search(message)
@@ -106,6 +98,19 @@ def parse_rdf(path: Path, graph: Graph | None = None) -> Graph:
         if prefix and not any(p == prefix for p, _ in target.namespaces()):
             target.bind(prefix, ns)
     return target
+
+
+def line_of(path: Path, needles: Iterable[str]) -> int | None:
+    """The first line of ``path`` that contains one of ``needles`` (None if none does)."""
+    wanted = [n for n in needles if n]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, start=1):
+        if any(n in line for n in wanted):
+            return number
+    return None
 
 
 def _remote_contexts(node: Any) -> Iterator[str]:

@@ -31,8 +31,8 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeET  # type: ignore[import-untyped]
 
 from legigraph import ordinance as reader  # its patterns, so both importers agree
+from legigraph.errors import InputError
 from legigraph.ids import SUBITEM_LETTERS
-from legigraph.io import InputError
 from legigraph.ordinance import CIRCLED, LawText, Provision
 from legigraph.text import nfc
 

@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from legigraph import ids
-from legigraph.io import InputError
+from legigraph.errors import InputError
 from legigraph.namespaces import ELI, LG, SCHEMA
 from legigraph.text import has_decomposed_hangul, nfc
 

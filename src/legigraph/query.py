@@ -30,7 +30,7 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.term import Node
 
-from legigraph.io import InputError
+from legigraph.errors import InputError
 
 # FROM / FROM NAMED must never make rdflib fetch a file or URL.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False

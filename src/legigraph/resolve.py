@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from legigraph.io import InputError
+from legigraph.errors import InputError
 from legigraph.text import nfc
 
 _IGNORED = re.compile(r"[\s「」『』]")

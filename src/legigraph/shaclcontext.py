@@ -33,16 +33,17 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
 from rdflib.plugins.sparql.parserutils import CompValue, Expr
 from rdflib.term import Node, Variable
 
-from legigraph.io import InputError, parse_rdf
+from legigraph.errors import InputError
+from legigraph.io import parse_rdf
 from legigraph.namespaces import SH, bind_prefixes
-from legigraph.paths import Layout
+from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine, run
 from legigraph.shacl.report import ValidationResult, results_from_report
 from legigraph.shaclsparql import (
     Dataset,
@@ -56,7 +57,6 @@ from legigraph.shaclsparql import (
     to_ox,
     validate_dataset,
 )
-from legigraph.validate import parsed_once, run_pyshacl
 
 # A step from one node to others: ("out", p) follows p from subject to object, ("in", p)
 # from object to subject; p None is any predicate; "out*" / "in*" follow p zero or more
@@ -433,20 +433,6 @@ def fetch_context(
 # --- validating ----------------------------------------------------------------------------
 
 
-def filter_report(report: Graph, keep: set[Node]) -> Graph:
-    """The report with only the results on the focus nodes ``keep``."""
-    out = bind_prefixes(Graph())
-    root = BNode()
-    out.add((root, RDF.type, SH.ValidationReport))
-    kept = [r for r in report.objects(None, SH.result) if report.value(r, SH.focusNode) in keep]
-    out.add((root, SH.conforms, Literal(not kept)))
-    for res in kept:
-        out.add((root, SH.result, res))
-        for triple in report.cbd(res):
-            out.add(triple)
-    return out
-
-
 @dataclass
 class ContextValidator:
     """Shapes compiled once, the ontology, and what they read: ready for many validations."""
@@ -461,20 +447,19 @@ class ContextValidator:
         compiled = SparqlShapes.compile(shapes)
         return cls(compiled, shapes, ontology, read_plan(compiled))
 
-    def validate(self, new: Graph, data: Dataset, engine: str = "sparql") -> ValidationResult:
+    def validate(
+        self, new: Graph, data: Dataset, engine: ShaclEngine = ENGINE_OF_RECORD
+    ) -> ValidationResult:
         """Validate ``new`` in the context of ``data``; results on the affected nodes only."""
         small, affected = fetch_context(data, new, self.ontology, self.plan)
-        if engine == "pyshacl":
-            with parsed_once():
-                _, report, _ = run_pyshacl(small, self.shapes_graph)
-            kept = filter_report(report, affected)
-            results = results_from_report(kept, bind_prefixes(Graph()))
-            count = sum(1 for r in results if r.severity == "Violation")
-            conforms = not results
-            return ValidationResult(conforms, count, results, kept, f"{len(results)} result(s)")
-        focus: Sequence[Node] = sorted(affected, key=lambda n: n.n3())
-        found, report = validate_dataset(Dataset(load_graph(small)), self.shapes, focus=focus)
-        return as_validation_result(found, report)
+        if engine == ShaclEngine.COMPILER:
+            focus: Sequence[Node] = sorted(affected, key=lambda n: n.n3())
+            found, report = validate_dataset(Dataset(load_graph(small)), self.shapes, focus=focus)
+            return as_validation_result(found, report)
+        conforms, report = run(engine, small, self.shapes_graph, focus=affected)
+        results = results_from_report(report, bind_prefixes(Graph()), self.shapes_graph)
+        count = sum(1 for r in results if r.severity == "Violation")
+        return ValidationResult(conforms, count, results, report, f"{len(results)} result(s)")
 
 
 # --- the benchmark's new data, and validating files against a store -----------------------
@@ -520,15 +505,9 @@ def ontology_graph(directory: Path) -> Graph:
     return graph
 
 
-def validate_in_store(
-    new: Graph, store_path: Path, layout: Layout, *, engine: str = "sparql"
-) -> ValidationResult:
-    """Validate ``new`` in the context of the embedded store at ``store_path``.
-
-    The store's graphs, all of them, with the shapes and ontology of ``layout``.
-    """
-    from legigraph.validate import load_shapes
-
+def open_dataset(store_path: Path) -> Dataset:
+    """An embedded store, read-only, with the union of its graphs as the data graph."""
+    store_path = Path(store_path)
     if not store_path.is_dir():
         raise InputError(store_path, "no store here", "give the directory of an embedded store "
                          "(legigraph ingest statutes … --store DIR)")  # fmt: skip
@@ -536,5 +515,4 @@ def validate_in_store(
         store = ox.Store.read_only(str(store_path))
     except OSError as exc:
         raise InputError(store_path, f"cannot open the store: {exc}") from exc
-    validator = ContextValidator.create(load_shapes(layout), ontology_graph(layout.ontology))
-    return validator.validate(new, Dataset(store, union=True), engine=engine)
+    return Dataset(store, union=True)

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from legigraph import ids
-from legigraph.io import InputError
+from legigraph.errors import InputError
 from legigraph.namespaces import PREFIXES
 from legigraph.text import has_decomposed_hangul, nfc
 

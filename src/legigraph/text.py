@@ -13,6 +13,9 @@ import unicodedata
 DECOMPOSED_HANGUL = re.compile("[\u1100-\u11ff]")
 
 
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
 def nfc(text: str) -> str:
     """Return ``text`` in Unicode Normalisation Form C."""
     return unicodedata.normalize("NFC", text)
@@ -21,3 +24,8 @@ def nfc(text: str) -> str:
 def has_decomposed_hangul(text: str) -> bool:
     """True when ``text`` holds conjoining jamo, the mark of NFD Hangul."""
     return DECOMPOSED_HANGUL.search(text) is not None
+
+
+def has_hangul(text: str) -> bool:
+    """True when ``text`` holds a Hangul syllable."""
+    return HANGUL.search(text) is not None

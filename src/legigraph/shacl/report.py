@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from legigraph.namespaces import SH
+from legigraph.text import has_hangul
 
 
 @dataclass(frozen=True)
@@ -66,13 +68,40 @@ def short_name(graph: Graph, node: Node | None) -> str:
     return node.n3()
 
 
-def results_from_report(report: Graph, data: Graph) -> list[Violation]:
+def _messages(report: Graph, res: Node, shapes: Graph | None) -> dict[str, str]:
+    """The messages of a result, one per language.
+
+    From the shapes graph when it has them (the SPARQL constraint's own, then the shape's),
+    with their language tags: engines drop the tags of a SPARQL constraint's messages, and
+    pyshacl-turbo drops them all. A template ({?var}) is taken from the report, where the
+    engine has filled it in; an untagged message is given the language of its script.
+    """
+    if shapes is not None:
+        for source in (report.value(res, SH.sourceConstraint), report.value(res, SH.sourceShape)):
+            if source is None:
+                continue
+            found = [m for m in shapes.objects(source, SH.message) if isinstance(m, Literal)]
+            if found and not any("{" in m for m in found):
+                return {m.language or _script(m): str(m) for m in sorted(found, key=str)}
+            if found:
+                break
+    out: dict[str, str] = {}
+    for msg in sorted(report.objects(res, SH.resultMessage), key=str):
+        if isinstance(msg, Literal):
+            out.setdefault(msg.language or _script(msg), str(msg))
+    return out
+
+
+def _script(text: str) -> str:
+    return "ko" if has_hangul(text) else "en"
+
+
+def results_from_report(
+    report: Graph, data: Graph, shapes: Graph | None = None
+) -> list[Violation]:
     out = []
     for res in report.objects(None, SH.result):  # top level only, not nested sh:detail
-        messages: dict[str, str] = {}
-        for msg in report.objects(res, SH.resultMessage):
-            if isinstance(msg, Literal):
-                messages.setdefault(msg.language or "en", str(msg))
+        messages = _messages(report, res, shapes)
         severity = report.value(res, SH.resultSeverity)
         out.append(
             Violation(
@@ -86,3 +115,17 @@ def results_from_report(report: Graph, data: Graph) -> list[Violation]:
             )
         )
     return sorted(out, key=lambda v: (v.focus, v.path, v.shape, v.value))
+
+
+def keep_focus(report: Graph, keep: set[Node]) -> Graph:
+    """The report with only the results on the focus nodes ``keep``."""
+    out = Graph()
+    root = BNode()
+    out.add((root, RDF.type, SH.ValidationReport))
+    kept = [r for r in report.objects(None, SH.result) if report.value(r, SH.focusNode) in keep]
+    out.add((root, SH.conforms, Literal(not kept)))
+    for res in kept:
+        out.add((root, SH.result, res))
+        for triple in report.cbd(res):
+            out.add(triple)
+    return out
