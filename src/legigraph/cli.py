@@ -23,6 +23,7 @@ from legigraph.errors import (
     InputError,
     LegigraphError,
 )
+from legigraph.inputs import MAX_INPUT_BYTES
 from legigraph.io import atomic_write
 from legigraph.paths import Layout
 from legigraph.progress import progress_bar
@@ -160,6 +161,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             args.files, layout, context=Graph() if args.no_context else None,
             engine=ShaclEngine(args.engine), store=Path(args.store) if args.store else None,
             shapes=args.shapes, shapes_only=args.shapes_only,
+            max_input_bytes=int(args.max_input_mb * 2**20),
         )  # fmt: skip
     _emit(result.render(args.lang) + "\n")
     if args.report:
@@ -430,6 +432,13 @@ def parser() -> argparse.ArgumentParser:
         "--shapes-only", action="store_true", help="use only the --shapes files, not the profile"
     )
     p_val.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p_val.add_argument(
+        "--max-input-mb",
+        type=float,
+        default=MAX_INPUT_BYTES / 2**20,
+        metavar="MB",
+        help=f"size limit of each file (default {MAX_INPUT_BYTES // 2**20} MiB)",
+    )
     p_val.set_defaults(func=cmd_validate)
 
     p_qs = sub.add_parser("queries", help="list the saved queries, or `queries show ID`")

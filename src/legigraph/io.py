@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from rdflib import Graph
 
 from legigraph.errors import InputError
+from legigraph.inputs import (
+    MAX_INPUT_BYTES,
+    check_jsonld,
+    check_size,
+    check_terms,
+    check_text,
+    check_xml,
+    no_document_loading,
+)
 from legigraph.literals import exact_literals
 from legigraph.namespaces import bind_prefixes
-from legigraph.text import has_decomposed_hangul
 
 FORMATS = {
     ".ttl": "turtle",
@@ -45,12 +52,15 @@ def rdf_format(path: Path) -> str:
     return fmt
 
 
-def parse_rdf(path: Path, graph: Graph | None = None) -> Graph:
+def parse_rdf(
+    path: Path, graph: Graph | None = None, *, max_bytes: int | None = MAX_INPUT_BYTES
+) -> Graph:
     """Parse one RDF file into ``graph`` (a fresh graph by default).
 
-    The file is parsed into a scratch graph first, so a broken file adds nothing to
+    The file is checked before and after rdflib reads it (``legigraph.inputs``: size,
+    encoding, no DTDs or entities, no remote JSON-LD contexts, valid IRIs, well-typed
+    literals) and parsed into a scratch graph first, so a broken file adds nothing to
     ``graph``; literals keep their lexical forms as written (``legigraph.literals``).
-    rdflib's JSON-LD loader is not allowed to fetch remote contexts.
     """
     path = Path(path)
     if not path.exists():
@@ -58,6 +68,7 @@ def parse_rdf(path: Path, graph: Graph | None = None) -> Graph:
     if not path.is_file():
         raise InputError(path, "not a regular file", "pass an RDF file, not a directory")
     fmt = rdf_format(path)
+    check_size(path, max_bytes)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -65,23 +76,20 @@ def parse_rdf(path: Path, graph: Graph | None = None) -> Graph:
         raise InputError(path, "not valid UTF-8", "save the file as UTF-8", line) from err
     if not text.strip():
         raise InputError(path, "file is empty", "add RDF statements or remove the file")
-    for number, content in enumerate(text.splitlines(), start=1):
-        if has_decomposed_hangul(content):
-            raise InputError(
-                path,
-                "decomposed (NFD) Hangul found",
-                "normalise the file to NFC (e.g. python -c 'unicodedata.normalize(\"NFC\", …)')",
-                number,
-            )
+    check_text(path, text)
+    if fmt == "xml":
+        check_xml(path, text)
     if fmt == "json-ld":
-        _refuse_remote_contexts(path, text)
+        check_jsonld(path, text)
     scratch = Graph()
     try:
-        with exact_literals():
+        with exact_literals(), no_document_loading():
             if fmt == "json-ld":
                 scratch.parse(data=text, format=fmt, base=path.resolve().as_uri())
             else:
                 scratch.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except InputError:
+        raise
     except Exception as err:  # rdflib raises many unrelated types for syntax errors
         message = " ".join(str(err).split())
         match = _LINE.search(message)
@@ -91,6 +99,13 @@ def parse_rdf(path: Path, graph: Graph | None = None) -> Graph:
             f"fix the {fmt} syntax at the line shown",
             int(match.group(1)) if match else None,
         ) from err
+    if len(scratch) == 0 and fmt in ("json-ld", "xml"):
+        raise InputError(
+            path,
+            f"no RDF statements could be read from this {fmt} file",
+            "check the file: the parser drops what it cannot read without a word",
+        )
+    check_terms(path, text, scratch)
     target = graph if graph is not None else bind_prefixes(Graph())
     for triple in scratch:
         target.add(triple)
@@ -111,38 +126,6 @@ def line_of(path: Path, needles: Iterable[str]) -> int | None:
         if any(n in line for n in wanted):
             return number
     return None
-
-
-def _remote_contexts(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "@context":
-                for ctx in value if isinstance(value, list) else [value]:
-                    if isinstance(ctx, str):
-                        yield ctx
-                    else:
-                        yield from _remote_contexts(ctx)
-            else:
-                yield from _remote_contexts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _remote_contexts(item)
-
-
-def _refuse_remote_contexts(path: Path, text: str) -> None:
-    """JSON-LD may name remote @context documents; legigraph never fetches them."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            path, f"not valid JSON: {err.msg}", "fix the JSON syntax", err.lineno
-        ) from err
-    for ctx in _remote_contexts(doc):
-        raise InputError(
-            path,
-            f"JSON-LD @context refers to a remote document {ctx!r}",
-            "inline the context object in the file; legigraph does not fetch from the network",
-        )
 
 
 @contextmanager

@@ -15,9 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import OWL
 from rdflib.term import Node
 
 from legigraph.errors import InputError
+from legigraph.inputs import MAX_INPUT_BYTES
 from legigraph.io import line_of, parse_rdf
 from legigraph.literals import store_changes
 from legigraph.namespaces import bind_prefixes
@@ -79,10 +81,10 @@ def _locate(focus: URIRef | str, files: Sequence[Path]) -> str:
     return ""
 
 
-def read_input(path: Path, layout: Layout) -> Graph:
+def read_input(path: Path, layout: Layout, max_bytes: int | None = MAX_INPUT_BYTES) -> Graph:
     """Parse one input: an RDF file, or a CSV table shaped like one of data/tables/."""
     if path.suffix.lower() != ".csv":
-        return parse_rdf(path)
+        return parse_rdf(path, max_bytes=max_bytes)
     if not path.is_file():
         raise InputError(path, "file does not exist", "check the path")
     graph = bind_prefixes(Graph())
@@ -107,6 +109,7 @@ def validate(
     store: Path | None = None,
     shapes: Sequence[Path | str] = (),
     shapes_only: bool = False,
+    max_input_bytes: int | None = MAX_INPUT_BYTES,
 ) -> ValidationResult:
     """Validate files in the context of a graph (default: the build) or of a store.
 
@@ -116,14 +119,15 @@ def validate(
     embedded store such as build/national-store: the files are checked against the part of
     the store the shapes read around them, and the results are those on the nodes the files
     can affect (``legigraph.shaclcontext``). ``shapes``: extra shapes files, added to the
-    profile or, with ``shapes_only``, replacing it.
+    profile or, with ``shapes_only``, replacing it. ``max_input_bytes``: the size limit of
+    each file (None: no limit).
     """
     layout = layout or Layout.default()
     engine = ShaclEngine(engine)
     paths = [Path(f) for f in files]
     if not paths:
         raise InputError("(arguments)", "no files to validate", "pass one or more RDF files")
-    parsed = [read_input(p, layout) for p in paths]
+    parsed = [read_input(p, layout, max_input_bytes) for p in paths]
     shapes_graph = load_shapes(layout, shapes, only=shapes_only)
     new = bind_prefixes(Graph())
     for graph in parsed:
@@ -138,6 +142,11 @@ def validate(
         data = built_graph(layout) if context is None else context
         data += new
         result = validate_graph(data, shapes_graph, layout, engine=engine)
+    for path, graph in zip(paths, parsed, strict=True):
+        imports = len(set(graph.objects(None, OWL.imports)))
+        if imports:
+            result.notices.append(f"{path}: {imports} owl:imports not followed "
+                                  "(legigraph never fetches what a file names)")  # fmt: skip
     new_nodes = {str(s) for s in new.subjects()}
     result.results = [
         replace(res, where=_locate(res.focus_iri, paths)) if res.focus_iri in new_nodes else res

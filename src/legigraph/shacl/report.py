@@ -42,11 +42,13 @@ class ValidationResult:
     results: list[Violation] = field(default_factory=list)
     report: Graph = field(default_factory=Graph)
     text: str = ""
+    notices: list[str] = field(default_factory=list)  # what the input held and was not done
 
     def render(self, lang: str = "en") -> str:
-        """A readable report: one block per result."""
+        """A readable report: one block per result, after the notices."""
+        notes = "".join(f"note: {n}\n" for n in self.notices)
         if self.conforms:
-            return "conforms: 0 violations" if lang == "en" else "적합: 위반 0건"
+            return notes + ("conforms: 0 violations" if lang == "en" else "적합: 위반 0건")
         lines = []
         for res in self.results:
             lines.append(f"{res.severity}: {res.message(lang)}")
@@ -57,7 +59,7 @@ class ValidationResult:
                 lines.append(f"  value: {res.value}")
             lines.append(f"  shape: {res.shape}")
         head = f"{self.violations} violation(s)" if lang == "en" else f"위반 {self.violations}건"
-        return head + "\n" + "\n".join(lines)
+        return notes + head + "\n" + "\n".join(lines)
 
 
 def short_name(graph: Graph, node: Node | None) -> str:
