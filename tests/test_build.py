@@ -47,7 +47,27 @@ def test_failed_build_leaves_previous_build(tmp_path: Path) -> None:
         build(layout, store=False)
     assert "bill-1544.ttl" in str(err.value)
     assert (first.out_dir / "legigraph.nt").read_bytes() == before
-    assert not list(tmp_path.glob(".build-*"))
+    assert not list(layout.build.glob(".staging-*"))
+
+
+def test_build_owns_only_its_outputs(tmp_path: Path) -> None:
+    """The national store (another command's output) survives a build and a failed one;
+    a staging folder left by a killed build is cleaned by the next."""
+    layout = copy_project(tmp_path)
+    marker = layout.national_store / "marker"
+    marker.parent.mkdir(parents=True)
+    marker.write_text("the national store", encoding="utf-8")
+    killed = layout.build / ".staging-bill-killed"
+    killed.mkdir()
+    result = build(layout, store=False)
+    assert result.out_dir == layout.bill_build and layout.bill_graph.is_file()
+    assert marker.read_text(encoding="utf-8") == "the national store"
+    assert not killed.exists()
+    (layout.data / "bill-1544.ttl").write_text("@prefix broken", encoding="utf-8")
+    with pytest.raises(InputError):
+        build(layout, store=False)
+    assert marker.read_text(encoding="utf-8") == "the national store"
+    assert sorted(p.name for p in layout.build.iterdir()) == ["bill", "national-store"]
 
 
 def test_every_iri_is_ascii_and_every_literal_nfc(graph: Graph) -> None:

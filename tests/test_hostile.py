@@ -68,7 +68,7 @@ def untouched(built: BuildResult) -> Iterator[None]:
 
 
 def run(built: BuildResult, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(["--root", str(built.out_dir.parent), "validate", "--no-context", *args])
+    code = main(["--root", str(built.out_dir.parents[1]), "validate", "--no-context", *args])
     out = capsys.readouterr()
     return code, out.out + out.err
 

@@ -18,7 +18,7 @@ GOOD_PROJECT = """@base <https://w3id.org/legigraph/> .
 
 
 def run(built: BuildResult, *args: str) -> int:
-    return main(["--root", str(built.out_dir.parent), *args])
+    return main(["--root", str(built.out_dir.parents[1]), *args])
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

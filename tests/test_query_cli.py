@@ -27,7 +27,7 @@ CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # millions of rows, streamed
 
 
 def run(built: BuildResult, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["--root", str(built.out_dir.parent), *args])
+    code = main(["--root", str(built.out_dir.parents[1]), *args])
     out = capsys.readouterr()
     return code, out.out, out.err
 
@@ -197,8 +197,17 @@ def test_missing_build_is_a_clear_error(tmp_path, capsys: pytest.CaptureFixture[
 def test_python_api_rows_for_a_dataframe(built: BuildResult) -> None:
     import legigraph
 
-    result = legigraph.run_query("cq08-projects-of-office", root=built.out_dir.parent)
+    result = legigraph.run_query("cq08-projects-of-office", root=built.out_dir.parents[1])
     rows = result.to_dicts()
     assert [r["serial"] for r in rows] == [5, 8, 10, 14, 15, 16, 18]
     assert rows[0]["office_ko"] == "디지털정책관"
     assert set(rows[0]) == set(result.variables)
+
+
+def test_a_national_query_without_a_national_store_says_how_to_build_one(
+    built: BuildResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "(0 rows)" on the bill store: the national queries ask the national store."""
+    assert not (built.out_dir.parents[1] / "build" / "national-store").exists()
+    code, out, err = run(built, capsys, "query", "national-cited-by")
+    assert code == 2 and "legigraph ingest statutes" in err and "0 rows" not in out

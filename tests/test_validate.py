@@ -47,7 +47,7 @@ FILE_ENGINES = [e.value for e in ShaclEngine]
 
 
 def cli(built: BuildResult, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(["--root", str(built.out_dir.parent), "validate", *args])
+    code = main(["--root", str(built.out_dir.parents[1]), "validate", *args])
     out = capsys.readouterr()
     return code, out.out + out.err
 
@@ -268,7 +268,7 @@ def test_an_internal_error_is_exit_3(
     code, out = cli(built, capsys, str(GOOD))
     assert code == 3 and "internal error" in out and "Traceback" not in out
     with pytest.raises(RuntimeError, match="exploded"):
-        main(["--root", str(built.out_dir.parent), "--debug", "validate", str(GOOD)])
+        main(["--root", str(built.out_dir.parents[1]), "--debug", "validate", str(GOOD)])
 
 
 # --- context validation ------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServe
 def loaded(virtuoso: VirtuosoServer, built: BuildResult) -> EndpointEngine:
     os.environ["LEGIGRAPH_TEST_DBA"] = PASSWORD
     code = main([
-        "--root", str(built.out_dir.parent), "push", "--endpoint", virtuoso.graph_store_url,
+        "--root", str(built.out_dir.parents[1]), "push", "--endpoint", virtuoso.graph_store_url,
         "--graph", GRAPH, "--user", USER, "--password-env", "LEGIGRAPH_TEST_DBA",
     ])  # fmt: skip
     assert code == 0
@@ -66,7 +66,7 @@ def test_saved_query_matches_golden_on_virtuoso(loaded: EndpointEngine, query: S
 
 def test_push_needs_credentials(virtuoso: VirtuosoServer, built: BuildResult) -> None:
     code = main(
-        ["--root", str(built.out_dir.parent), "push", "--endpoint", virtuoso.graph_store_url]
+        ["--root", str(built.out_dir.parents[1]), "push", "--endpoint", virtuoso.graph_store_url]
     )
     assert code == 2
 

@@ -4,7 +4,8 @@ Steps: parse every Turtle file, map every CSV table, read the ordinance texts in
 versions and subdivisions, add derived facts (amendment texts, quoted source lines,
 version end dates), check the result against the SHACL shapes, then write ``build/``
 (Turtle, sorted N-Triples, the embedded store and a manifest) into a fresh folder that
-replaces the old one only when everything succeeded.
+replaces ``build/bill/`` only when everything succeeded. Nothing else under ``build/`` (the
+national store of ``legigraph ingest``) is touched.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, XSD
 from legigraph import ids, ordinance, tables
 from legigraph import store as store_mod
 from legigraph.errors import InputError
-from legigraph.io import atomic_write, parse_rdf
+from legigraph.io import atomic_write, parse_rdf, replace_directory, staging_dir
 from legigraph.link import LinkResult, link
 from legigraph.literals import canonical_graph
 from legigraph.namespaces import ELI, LG, SCHEMA, bind_prefixes
@@ -235,14 +235,13 @@ def build(
         "citations": dict(sorted(linked.counts().items())),
         "outputs": ["legigraph.ttl", "legigraph.nt", "store/", "manifest.json"],
     }
-    out = layout.build
+    out = layout.bill_build
     if violations:
         return BuildResult(out, len(graph), manifest, violations, report_text, inputs, linked)
-    layout.root.mkdir(parents=True, exist_ok=True)
     canonical = bind_prefixes(Graph())
     canonical += to_canonical_graph(graph)  # stable blank-node labels: reproducible output
     graph = canonical
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=layout.root))
+    staging = staging_dir(out)
     try:
         with atomic_write(staging / "legigraph.nt") as handle:
             handle.write(_sorted_ntriples(graph))
@@ -253,12 +252,7 @@ def build(
         with atomic_write(staging / "manifest.json") as handle:
             json.dump(manifest, handle, ensure_ascii=False, indent=2, sort_keys=True)
             handle.write("\n")
-        old = layout.root / ".build-old"
-        shutil.rmtree(old, ignore_errors=True)
-        if out.exists():
-            out.rename(old)
-        staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_directory(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

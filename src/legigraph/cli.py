@@ -106,12 +106,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     layout = _layout(args)
     bill: Path | None = None
     if not args.no_bill:
-        bill = layout.build / "legigraph.nt"
+        bill = layout.bill_graph
         if not bill.is_file():
             print(f"{bill} is missing: building the bill graph first", file=sys.stderr)
             if cmd_build(argparse.Namespace(**vars(args), no_validate=False)) != EXIT_OK:
                 return EXIT_NONCONFORMING
-    store = Path(args.store) if args.store else layout.build / "national-store"
+    store = Path(args.store) if args.store else layout.national_store
     index = (
         Path(args.index)
         if args.index
@@ -153,8 +153,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             result = validate_store(Path(args.store), layout, shapes=args.shapes,
                                     shapes_only=args.shapes_only, progress=advance)  # fmt: skip
     else:
-        if not args.store and not args.no_context and not (layout.build / "legigraph.nt").is_file():
-            print("build/legigraph.nt is missing: building the graph first", file=sys.stderr)
+        if not args.store and not args.no_context and not layout.bill_graph.is_file():
+            print(f"{layout.bill_graph} is missing: building the graph first", file=sys.stderr)
             if cmd_build(argparse.Namespace(**vars(args), no_validate=False)) != EXIT_OK:
                 return EXIT_NONCONFORMING
         result = validate(
@@ -216,12 +216,12 @@ def _engine(args: argparse.Namespace) -> Engine:
 
         from legigraph.io import parse_rdf
 
-        built = layout.build / "legigraph.nt"
+        built = layout.bill_graph
         if not built.exists():
             raise FileNotFoundError(f"{built}: not built yet; run `legigraph build` first")
         return RdflibEngine(parse_rdf(built, Graph()))
     store = getattr(args, "store", None)
-    return OxigraphEngine.open(Path(store) if store else layout.build / "store")
+    return OxigraphEngine.open(Path(store) if store else layout.bill_store)
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -240,7 +240,21 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def _national_store(args: argparse.Namespace, saved: SavedQuery) -> None:
+    """A query written for the national graph runs on the national store, or says how."""
+    if saved.target != "national" or args.endpoint or args.store or args.engine != "oxigraph":
+        return
+    store = _layout(args).national_store
+    if not store.is_dir():
+        raise InputError(store, f"{saved.id} asks the national graph, and there is no "
+                         "national store here", "build it with `legigraph ingest statutes PATH` "
+                         "(see README, 'The national corpus'), or pass --store DIR")  # fmt: skip
+    args.store = str(store)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
+    if args.id and not (args.expression or args.file):
+        _national_store(args, find_query(_queries(args), args.id))
     engine = _engine(args)
     limits = {"timeout": args.timeout, "max_rows": args.max_rows}
     if args.expression or args.file:
@@ -301,7 +315,7 @@ def cmd_golden(args: argparse.Namespace) -> int:
 def cmd_push(args: argparse.Namespace) -> int:
     from legigraph.endpoint import push
 
-    source = Path(args.file) if args.file else _layout(args).build / "legigraph.nt"
+    source = Path(args.file) if args.file else _layout(args).bill_graph
     if not source.exists():
         raise FileNotFoundError(f"{source}: nothing to push; run `legigraph build` first")
     done = push(
@@ -385,7 +399,7 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p_ing.add_argument(
         "--no-bill", action="store_true",
-        help="leave out the bill graph (build/legigraph.nt, built first if missing)",
+        help="leave out the bill graph (build/bill/legigraph.nt, built first if missing)",
     )  # fmt: skip
     p_ing.set_defaults(func=cmd_ingest)
 
@@ -470,7 +484,7 @@ def parser() -> argparse.ArgumentParser:
         "--store",
         metavar="DIR",
         help="with --engine oxigraph: query this store "
-        "(e.g. build/national-store) instead of build/store",
+        "(e.g. build/national-store) instead of build/bill/store",
     )
     _remote_args(p_q, "SPARQL 1.1 query endpoint URL (instead of the embedded store)")
     p_q.add_argument(
@@ -509,7 +523,7 @@ def parser() -> argparse.ArgumentParser:
 
     p_push = sub.add_parser(
         "push",
-        help="upload build/legigraph.nt to a store (SPARQL 1.1 Graph Store HTTP Protocol)",
+        help="upload build/bill/legigraph.nt to a store (SPARQL 1.1 Graph Store HTTP Protocol)",
         description="PUT (or POST with --append) the built graph to a Graph Store Protocol URL: "
         "Virtuoso http://HOST:8890/sparql-graph-crud, Fuseki http://HOST:3030/DATASET/data, "
         "Oxigraph server http://HOST:7878/store.",
@@ -519,7 +533,7 @@ def parser() -> argparse.ArgumentParser:
     p_push.add_argument(
         "--append", action="store_true", help="merge (POST) instead of replace (PUT)"
     )
-    p_push.add_argument("--file", help="N-Triples or Turtle file (default build/legigraph.nt)")
+    p_push.add_argument("--file", help="N-Triples or Turtle file (default build/bill/legigraph.nt)")
     p_push.add_argument("--timeout", type=float, default=300.0, help="seconds (default 300)")
     p_push.set_defaults(func=cmd_push)
     return top

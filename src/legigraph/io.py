@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -140,3 +141,31 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[IO[str]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+STAGING_PREFIX = ".staging-"
+
+
+def staging_dir(target: Path) -> Path:
+    """A fresh folder beside ``target`` to build its replacement in.
+
+    Leftovers of an earlier run that was killed (``.staging-{name}-*`` beside it) are
+    removed first; they sit inside ``build/``, which git ignores.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f"{STAGING_PREFIX}{target.name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{target.name}-", dir=target.parent))
+
+
+def replace_directory(fresh: Path, target: Path) -> None:
+    """Put the complete folder ``fresh`` in place of ``target`` (the old one goes last)."""
+    old: Path | None = None
+    if target.exists():
+        old = target.with_name(f"{STAGING_PREFIX}{target.name}-old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    fresh.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+

@@ -44,7 +44,26 @@ class Layout:
 
     @property
     def build(self) -> Path:
+        """Where every generated output lives; each command owns its own folder in it."""
         return self.root / "build"
+
+    @property
+    def bill_build(self) -> Path:
+        """``legigraph build``'s outputs: graph (Turtle, N-Triples), store, manifest."""
+        return self.build / "bill"
+
+    @property
+    def bill_graph(self) -> Path:
+        return self.bill_build / "legigraph.nt"
+
+    @property
+    def bill_store(self) -> Path:
+        return self.bill_build / "store"
+
+    @property
+    def national_store(self) -> Path:
+        """``legigraph ingest``'s store (never touched by ``legigraph build``)."""
+        return self.build / "national-store"
 
     @classmethod
     def default(cls) -> Layout:

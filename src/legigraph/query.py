@@ -522,4 +522,4 @@ def run_query(
 
     layout = Layout(root) if root else Layout.default()
     saved = find_query(load_queries(layout.queries), query_id)
-    return run_saved(engine or OxigraphEngine.open(layout.build / "store"), saved, params)
+    return run_saved(engine or OxigraphEngine.open(layout.bill_store), saved, params)

@@ -1,4 +1,4 @@
-"""The embedded default store: pyoxigraph on disk, loaded from ``build/legigraph.nt``."""
+"""The embedded default store: pyoxigraph on disk, loaded from ``build/bill/legigraph.nt``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ def create_store(path: Path, ntriples: Path) -> ox.Store:
 
 
 def open_store(path: Path) -> ox.Store:
-    """Open the built store read-only."""
+    """Open an embedded store read-only."""
     if not path.is_dir():
-        raise FileNotFoundError(f"{path}: no store here; run `legigraph build` first")
+        national = "national" in path.name
+        hint = "`legigraph ingest statutes PATH`" if national else "`legigraph build`"
+        raise FileNotFoundError(f"{path}: no store here; run {hint} first")
     return ox.Store.read_only(str(path))

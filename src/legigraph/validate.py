@@ -93,8 +93,8 @@ def read_input(path: Path, layout: Layout, max_bytes: int | None = MAX_INPUT_BYT
 
 
 def built_graph(layout: Layout) -> Graph:
-    """The built graph, read from ``build/legigraph.nt``."""
-    built = layout.build / "legigraph.nt"
+    """The built graph, read from ``build/bill/legigraph.nt``."""
+    built = layout.bill_graph
     if not built.is_file():
         raise InputError(built, "the built graph is missing", "run `legigraph build` first")
     return parse_rdf(built)
@@ -115,7 +115,7 @@ def validate(
 
     Every file is parsed before anything is merged; an unreadable file raises
     :class:`legigraph.errors.InputError` naming it. ``context``: the graph the files are
-    checked with (``Graph()`` for none; default ``build/legigraph.nt``). ``store``: an
+    checked with (``Graph()`` for none; default ``build/bill/legigraph.nt``). ``store``: an
     embedded store such as build/national-store: the files are checked against the part of
     the store the shapes read around them, and the results are those on the nodes the files
     can affect (``legigraph.shaclcontext``). ``shapes``: extra shapes files, added to the
