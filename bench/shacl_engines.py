@@ -469,6 +469,9 @@ class Jena:
     def __call__(self, shapes: Shapes, data: Data) -> Answer:
         from rdflib import Graph
 
+        if self.proc.poll() is not None:  # it died on the previous input: a new one
+            self.proc = subprocess.Popen(self.proc.args, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, text=True)  # fmt: skip
         assert self.proc.stdin is not None and self.proc.stdout is not None
         shapes_file, dropped = jena_shapes(shapes)
         out = Path(tempfile.mkstemp(prefix="jena-report-", suffix=".nt", dir=self.work)[1])
@@ -822,7 +825,7 @@ def _canonical(keys: Counter[tuple[Any, ...]]) -> Counter[tuple[Any, ...]]:
 
 
 def compare(mine: Counter[tuple[Any, ...]], ref: Counter[tuple[Any, ...]]) -> dict[str, Any]:
-    """Equal to pySHACL's results? With what differs, and whether it is only literal forms."""
+    """Equal to the reference's results? What differs, and whether only literal forms do."""
     if mine == ref:
         return {"same": True}
     missing, extra = ref - mine, mine - ref
@@ -903,17 +906,18 @@ def profile_phase(engines: list[str], args: argparse.Namespace, work: Path) -> d
     order = sorted((e for e in engines if BY_NAME[e].profile and e not in args.profile_skip),
                    key=lambda e: e != "pyshacl")  # fmt: skip
     out: dict[str, Any] = {"shapes": [str(p) for p in args.shapes], "datasets": {}}
-    last_finished: dict[str, tuple[str, int, dict[str, Any]]] = {}
-    stopped: dict[str, str] = {}
+    basis: dict[str, tuple[str, int, dict[str, Any]]] = {}  # the last national slice done
+    stopped: dict[str, tuple[str, int, dict[str, Any]]] = {}  # where it did not finish
     for name, spec, triples in datasets:
         spec = {**spec, "shapes": [str(p) for p in args.shapes], "work": str(work)}
         entry: dict[str, Any] = {"triples": triples, "notes": notes.get(name, []), "engines": {}}
         out["datasets"][name] = entry
-        ref: Counter[tuple[Any, ...]] | None = None
+        ref: tuple[str, Counter[tuple[Any, ...]]] | None = None
         for engine in order:
             if engine in stopped:
-                cell: dict[str, Any] = {"dnf": f"not run: did not finish at {stopped[engine]}"}
-                cell.update(_extrapolate(last_finished.get(engine), triples))
+                at = stopped[engine]
+                cell: dict[str, Any] = {"dnf": f"not run: did not finish at {at[0]}"}
+                cell.update(_extrapolate(at, triples, bound=True))
                 entry["engines"][engine] = cell
                 continue
             runs = []
@@ -926,15 +930,17 @@ def profile_phase(engines: list[str], args: argparse.Namespace, work: Path) -> d
                     break
             cell = _summarise(runs)
             if "dnf" in cell:
-                stopped[engine] = name
-                cell.update(_extrapolate(last_finished.get(engine), triples))
+                stopped[engine] = (name, triples, cell)
+                if engine in basis:
+                    cell.update(_extrapolate(basis[engine], triples, limit=cell))
             elif "error" not in cell:
-                last_finished[engine] = (name, triples, cell)
+                if name != "bill":  # the bill graph is too small to extrapolate from
+                    basis[engine] = (name, triples, cell)
                 mine = load_keys(keys)
-                if engine == "pyshacl":
-                    ref = mine
-                elif ref is not None:
-                    cell["vs_pyshacl"] = compare(mine, ref)
+                if ref is None:  # pySHACL (first) if it finished, else the first that did
+                    ref = (engine, mine)
+                else:
+                    cell["same"] = {"reference": ref[0], **compare(mine, ref[1])}
             entry["engines"][engine] = cell
     return out
 
@@ -953,13 +959,28 @@ def _summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return cell
 
 
-def _extrapolate(last: tuple[str, int, dict[str, Any]] | None, triples: int) -> dict[str, Any]:
-    if last is None:
-        return {}
-    name, size, cell = last
+def _extrapolate(at: tuple[str, int, dict[str, Any]], triples: int, *, bound: bool = False,
+                 limit: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
+    """Linear in the triples, from a finished slice, or (``bound``) from a limit hit there.
+
+    From a limit the figure is a lower bound (the run needed more than the limit); a linear
+    estimate below the limit that stopped the run is not given (the engine is superlinear).
+    """
+    name, size, cell = at
     ratio = triples / size
-    return {"extrapolated": {"from": name, "wall_s": round(cell["wall_s"] * ratio),
-                             "peak_rss_mib": round(cell["peak_rss_mib"] * ratio)}}  # fmt: skip
+    out: dict[str, Any] = {"from": name, "bound": bound}
+    if bound:
+        if cell["dnf"] == "time limit":
+            out["wall_s"] = round(cell["limit_s"] * ratio)
+        else:
+            out["peak_rss_mib"] = round(cell["limit_gib"] * 1024 * ratio)
+        return {"extrapolated": out}
+    wall, peak = cell["wall_s"] * ratio, cell["peak_rss_mib"] * ratio
+    if limit is not None and limit["dnf"] == "time limit" and wall < limit["limit_s"]:
+        return {}
+    if limit is not None and limit["dnf"] == "memory limit" and peak < limit["limit_gib"] * 1024:
+        return {}
+    return {"extrapolated": {**out, "wall_s": round(wall), "peak_rss_mib": round(peak)}}
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -983,20 +1004,24 @@ def _cell(cell: dict[str, Any], with_same: bool = True) -> str:
             text = f"did not finish (memory limit, {cell['limit_gib']:g} GiB)"
         ext = cell.get("extrapolated")
         if ext:
-            text += (f"; ≈ {ext['wall_s']:,} s, ≈ {_size(ext['peak_rss_mib'])} "
-                     f"extrapolated from {ext['from']}")  # fmt: skip
+            sign = "≥" if ext["bound"] else "≈"
+            parts = [f"{sign} {ext['wall_s']:,} s" if "wall_s" in ext else "",
+                     f"{sign} {_size(ext['peak_rss_mib'])}" if "peak_rss_mib" in ext else ""]
+            basis = "its limit at " if ext["bound"] else ""
+            text += f"; {', '.join(p for p in parts if p)} (linear from {basis}{ext['from']})"
         return text
     text = (f"{cell['wall_s']:.1f} s ({cell['validate_s']:.1f} s validating), "
             f"{_size(cell['peak_rss_mib'])}, {cell['results']:,} results")  # fmt: skip
-    if with_same and "vs_pyshacl" in cell:
-        text += ", " + _same(cell["vs_pyshacl"])
+    if with_same and "same" in cell:
+        text += ", " + _same(cell["same"])
     return text
 
 
 def _same(vs: dict[str, Any]) -> str:
+    ref = "pySHACL" if vs["reference"] == "pyshacl" else BY_NAME[vs["reference"]].label
     if vs["same"]:
-        return "same as pySHACL"
-    text = f"differs from pySHACL: {vs['missing']:,} missing, {vs['extra']:,} extra"
+        return f"same as {ref}"
+    text = f"differs from {ref}: {vs['missing']:,} missing, {vs['extra']:,} extra"
     if vs.get("same_up_to_canonical_literals"):
         text += " (equal up to canonical literal forms)"
     elif vs.get("same_without_sparql_results"):
