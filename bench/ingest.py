@@ -210,7 +210,7 @@ def main() -> int:
         args.virtuoso = shutil.which("virtuoso-t") is not None
         if args.source == str(FIXTURE):
             args.index = str(FIXTURE / "index_all_laws.csv")
-    bill = ROOT / "build" / "legigraph.nt"
+    bill = ROOT / "build" / "bill" / "legigraph.nt"
     if not bill.exists():
         subprocess.run([PY, "-m", "legigraph", "build"], cwd=ROOT, check=True)
     args.bill = str(bill)

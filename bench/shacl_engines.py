@@ -14,7 +14,7 @@ In one run, every engine of ``--engines`` (default: all of ``ENGINES``) is measu
    ``--case-limit`` seconds), with the reason of every test that did not pass. Two probes
    after the suite ask whether the engine evaluates a SPARQL constraint and a SPARQL target,
    refuses them, or ignores them without a word;
-2. the project's profile (``shapes/*.ttl``) over the bill graph (``build/legigraph.nt``,
+2. the project's profile (``shapes/*.ttl``) over the bill graph (``build/bill/legigraph.nt``,
    which holds the ontology too: ``legigraph build`` merges ``ontology/*.ttl`` into it) and
    over each fraction of the national graph plus the bill graph: wall time, peak RSS, number
    of results, and whether the results equal pySHACL's (the multiset of focus node, path,
@@ -298,7 +298,7 @@ def _pyshacl(data: Callable[[], Any], shapes: Shapes, parsed_once: bool) -> Answ
     def validate(graph: Any) -> tuple[Any, Any]:
         context: Any = contextlib.nullcontext()
         if parsed_once:
-            from legigraph.validate import parsed_once as once
+            from legigraph.shacl.prepared import parsed_once as once
 
             context = once()
         try:
@@ -1108,7 +1108,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--source", default=str(find_shared("national-law/statutes-kr.tar.xz")),
                     help="corpus for slices not given by --slice")  # fmt: skip
     ap.add_argument("--suite", type=Path, default=find_shared("w3c-shacl-tests"))
-    ap.add_argument("--bill", default=str(ROOT / "build" / "legigraph.nt"))
+    ap.add_argument("--bill", default=str(ROOT / "build" / "bill" / "legigraph.nt"))
     ap.add_argument("--memory-gib", type=float, default=20.0, help="RLIMIT_AS of each child")
     ap.add_argument("--time-limit", type=float, default=1800.0, metavar="S",
                     help="seconds for one profile measurement")  # fmt: skip

@@ -274,7 +274,7 @@ def main() -> int:
     ap.add_argument("--pyshacl-max", type=float, default=0.1)
     ap.add_argument("--source", default=DEFAULT_SOURCE)
     ap.add_argument("--index", default=str(ROOT / "data/external/legalize-kr/index_all_laws.csv"))
-    ap.add_argument("--bill", default=str(ROOT / "build" / "legigraph.nt"),
+    ap.add_argument("--bill", default=str(ROOT / "build" / "bill" / "legigraph.nt"),
                     help="the bill graph (legigraph build)")  # fmt: skip
     ap.add_argument("--out")
     ap.add_argument("--work", help="keep the store and reports here (default: a temp dir)")
