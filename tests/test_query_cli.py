@@ -74,6 +74,8 @@ def test_parameters_are_typed(built: BuildResult, capsys: pytest.CaptureFixture[
                        "--format", "csv")  # fmt: skip
     assert code == 0 and len(out.splitlines()) == 3  # header + projects 9 and 13
     code, _, err = run(built, capsys, "query", "cq08-projects-of-office", "-p", "office=not an iri")
+    assert code == 2 and "parameter office: 'not an iri' is not an IRI: it holds a space" in err
+    code, _, err = run(built, capsys, "query", "cq08-projects-of-office", "-p", "office=urn-x")
     assert code == 2 and "not an absolute IRI" in err
     code, _, err = run(built, capsys, "query", "cq08-projects-of-office", "-p", "nope=1")
     assert code == 2 and "unknown parameter" in err

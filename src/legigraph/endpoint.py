@@ -59,8 +59,14 @@ class EndpointEngine:
         self.default_graph = default_graph
 
     def run(
-        self, text: str, *, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS
+        self,
+        text: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        max_memory: int = 0,
     ) -> Result:
+        """Run ``text`` on the endpoint; ``max_memory`` is the server's business, not ours."""
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
         from legigraph.results import from_sparql_json
@@ -109,6 +115,9 @@ class EndpointEngine:
             result.rows = result.rows[:max_rows]
             result.truncated = True
         return result
+
+    def close(self) -> None:
+        """Nothing to release: each query is one HTTP request."""
 
 
 def _authorization(url: str, method: str, user: str, password: str, timeout: float) -> str:
