@@ -18,8 +18,9 @@ worker and waits at most the time limit for the answer:
   parent raises :class:`~legigraph.query.QueryMemoryLimit` and replaces the worker.
 - **rows**: the worker stops reading solutions after the row cap and flags the result.
 
-The answer comes back pickled (rdflib terms; triples for CONSTRUCT/DESCRIBE). What the
-worker holds:
+The answer comes back over the pipe as plain strings and tuples (see ``Wire``), which
+pickle far faster than rdflib terms, and becomes a :class:`~legigraph.query.Result` in the
+parent. What the worker holds:
 
 - :class:`StoreDir`, an on-disk Oxigraph store: opened read-only in the worker (a fresh
   handle, never one inherited from the parent);
