@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -222,6 +223,11 @@ def test_workers_stop_when_their_parent_is_killed() -> None:
     parent.wait()
     assert wait_gone(pids[:1], within=10)
     assert wait_gone(pids, within=60)
+    logs = sorted(Path(tempfile.gettempdir()).glob(f"legigraph-worker-{parent.pid}-*.log"))
+    assert len(logs) == 2  # left behind by the killed parent, until the next pool starts
+    with QueryPool(Graph()) as pool:
+        pool.run("ASK {}")
+    assert not any(log.exists() for log in logs)
 
 
 def test_workers_run_queries_side_by_side(graph: Graph) -> None:

@@ -39,6 +39,7 @@ POSIX only (fork, setrlimit); the memory limit reads ``/proc`` and so needs Linu
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import math
 import multiprocessing as mp
 import multiprocessing.connection
@@ -48,6 +49,7 @@ import re
 import resource
 import signal
 import socket
+import sys
 import tempfile
 import threading
 import time
@@ -283,6 +285,8 @@ def _worker_main(target: Target, conn: mp.connection.Connection, log: str) -> No
     os.dup2(out, 1)
     os.dup2(out, 2)
     os.close(out)
+    if faulthandler.is_enabled():  # inherited pointing at the parent's stderr: the log instead
+        faulthandler.enable(file=sys.stderr)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         handle = _open(target)
@@ -332,6 +336,17 @@ class _RemoteTraceback(Exception):
         return f"\n\nin the query worker:\n{self.args[0]}"
 
 
+_LOG_PREFIX = "legigraph-worker-"
+
+
+def _sweep_logs() -> None:
+    """Delete the worker logs of parents that died without cleaning up (e.g. SIGKILL)."""
+    for log in Path(tempfile.gettempdir()).glob(f"{_LOG_PREFIX}*-*.log"):
+        pid = log.name[len(_LOG_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            log.unlink(missing_ok=True)
+
+
 def _threads() -> int:
     try:
         return len(os.listdir("/proc/self/task"))
@@ -355,7 +370,8 @@ class _Worker:
         self.name = name
         ctx = _context(target)
         self.conn, child = ctx.Pipe()
-        fd, self.log = tempfile.mkstemp(prefix="legigraph-worker-", suffix=".log")
+        _sweep_logs()
+        fd, self.log = tempfile.mkstemp(prefix=f"{_LOG_PREFIX}{os.getpid()}-", suffix=".log")
         os.close(fd)
         self.fd = self.conn.fileno()
         _PARENT_FDS.add(self.fd)
