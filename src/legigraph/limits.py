@@ -49,7 +49,6 @@ import re
 import resource
 import signal
 import socket
-import sys
 import tempfile
 import threading
 import time
@@ -286,7 +285,7 @@ def _worker_main(target: Target, conn: mp.connection.Connection, log: str) -> No
     os.dup2(out, 2)
     os.close(out)
     if faulthandler.is_enabled():  # inherited pointing at the parent's stderr: the log instead
-        faulthandler.enable(file=sys.stderr)
+        faulthandler.enable(file=2)  # the fd: sys.stderr may be a capture without one
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         handle = _open(target)
