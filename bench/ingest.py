@@ -40,7 +40,8 @@ CHILD = r"""
 import json, os, resource, signal, sys, time
 from pathlib import Path
 from legigraph.ingest import ingest_statutes
-from legigraph.query import OxigraphEngine, RdflibEngine, load_queries, run_saved
+from legigraph.query import (OxigraphEngine, QueryMemoryLimit, QueryTimeout, RdflibEngine,
+                             load_queries, run_saved)
 source, store, frac, backend, reps, root, index, bill, keep, limit = sys.argv[1:11]
 QUERY_TIMEOUT = int(limit)
 root = Path(root)
@@ -65,12 +66,13 @@ if int(reps):
             for _ in range(int(reps) + 1):  # the first is a warm-up
                 signal.alarm(QUERY_TIMEOUT)
                 t = time.perf_counter()
-                result = run_saved(engine, q, timeout=QUERY_TIMEOUT, max_rows=10**6)
+                result = run_saved(engine, q, timeout=QUERY_TIMEOUT, max_rows=10**6,
+                                   max_memory=16 * 2**30)  # the RLIMIT_AS above rules
                 times.append(time.perf_counter() - t)
                 signal.alarm(0)
             out["latency"][q.id] = times[1:]
             out.setdefault("rows", {})[q.id] = len(result.rows)
-        except (TimeoutError, MemoryError) as err:
+        except (TimeoutError, MemoryError, QueryTimeout, QueryMemoryLimit) as err:
             signal.alarm(0)
             out["latency"][q.id] = {"failed": type(err).__name__, "after_s": QUERY_TIMEOUT}
 out["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

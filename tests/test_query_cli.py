@@ -74,11 +74,44 @@ def test_parameters_are_typed(built: BuildResult, capsys: pytest.CaptureFixture[
                        "--format", "csv")  # fmt: skip
     assert code == 0 and len(out.splitlines()) == 3  # header + projects 9 and 13
     code, _, err = run(built, capsys, "query", "cq08-projects-of-office", "-p", "office=not an iri")
+    assert code == 2 and "parameter office: 'not an iri' is not an IRI: it holds a space" in err
+    code, _, err = run(built, capsys, "query", "cq08-projects-of-office", "-p", "office=urn-x")
     assert code == 2 and "not an absolute IRI" in err
     code, _, err = run(built, capsys, "query", "cq08-projects-of-office", "-p", "nope=1")
     assert code == 2 and "unknown parameter" in err
     code, _, err = run(built, capsys, "query", "article-text-on-date", "-p", "date=2024-02-30")
     assert code == 2 and "not a valid date" in err
+
+
+OFFICE = "https://w3id.org/legigraph/id/org/green-city-leisure-bureau"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize(
+    ("value", "holds"),
+    [(OFFICE + "\n", "a newline"), (OFFICE + "\r\n", "a carriage return"),
+     ("https://w3id.org/a b", "a space"), ("https://w3id.org/a\tb", "a tab"),
+     ("https://w3id.org/a\x00", "'\\x00'"), ("https://w3id.org/a\u3000b", "'\\u3000'")]
+    + [(f"https://w3id.org/a{c}b", repr(c)) for c in '<>"{}|^`\\'],
+)  # fmt: skip
+def test_hostile_iri_parameters_are_refused(
+    built: BuildResult, capsys: pytest.CaptureFixture[str], engine: str, value: str, holds: str
+) -> None:
+    code, out, err = run(built, capsys, "query", "cq08-projects-of-office", "--engine", engine,
+                         "-p", f"office={value}")  # fmt: skip
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.startswith(f"error: parameter office: {value!r} is not an IRI: it holds {holds}")
+
+
+def test_hostile_graph_iris_are_refused(
+    built: BuildResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(built, capsys, "query", "-e", "ASK {}", "--endpoint",
+                       "http://127.0.0.1:1/sparql", "--default-graph", "urn:g\n")  # fmt: skip
+    assert code == 2 and "parameter --default-graph: 'urn:g\\n' is not an IRI" in err
+    code, _, err = run(built, capsys, "push", "--endpoint", "http://127.0.0.1:1/store",
+                       "--graph", "urn:a b")  # fmt: skip
+    assert code == 2 and "parameter --graph: 'urn:a b' is not an IRI: it holds a space" in err
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,12 @@ Exit codes: 0 ok, 1 data does not conform, 2 usage or input error, 3 internal er
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rdflib import Graph
@@ -25,9 +26,11 @@ from legigraph.errors import (
 )
 from legigraph.inputs import MAX_INPUT_BYTES
 from legigraph.io import atomic_write
+from legigraph.limits import format_size, parse_size
 from legigraph.paths import Layout
 from legigraph.progress import progress_bar
 from legigraph.query import (
+    DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
     Engine,
@@ -39,6 +42,7 @@ from legigraph.query import (
     load_queries,
     run_saved,
     run_text,
+    to_term,
 )
 from legigraph.results import FORMATS, GRAPH_FORMATS, render
 from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine
@@ -157,12 +161,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{layout.bill_graph} is missing: building the graph first", file=sys.stderr)
             if cmd_build(argparse.Namespace(**vars(args), no_validate=False)) != EXIT_OK:
                 return EXIT_NONCONFORMING
-        result = validate(
-            args.files, layout, context=Graph() if args.no_context else None,
-            engine=ShaclEngine(args.engine), store=Path(args.store) if args.store else None,
-            shapes=args.shapes, shapes_only=args.shapes_only,
-            max_input_bytes=int(args.max_input_mb * 2**20),
-        )  # fmt: skip
+        with progress_bar("reading and validating", quiet=args.quiet, unit="file") as advance:
+            result = validate(
+                args.files, layout, context=Graph() if args.no_context else None,
+                engine=ShaclEngine(args.engine), store=Path(args.store) if args.store else None,
+                shapes=args.shapes, shapes_only=args.shapes_only,
+                max_input_bytes=int(args.max_input_mb * 2**20), progress=advance,
+            )  # fmt: skip
     _emit(result.render(args.lang) + "\n")
     if args.report:
         with atomic_write(Path(args.report)) as handle:
@@ -204,11 +209,14 @@ def _engine(args: argparse.Namespace) -> Engine:
     if args.endpoint:
         from legigraph.endpoint import EndpointEngine
 
+        default_graph = getattr(args, "default_graph", None)
+        if default_graph is not None:
+            to_term(default_graph, "iri", "--default-graph")
         return EndpointEngine(
             args.endpoint,
             user=args.user,
             password=_password(args),
-            default_graph=getattr(args, "default_graph", None),
+            default_graph=default_graph,
         )
     layout = _layout(args)
     if args.engine == "rdflib":
@@ -225,9 +233,19 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def _password(args: argparse.Namespace) -> str | None:
-    if args.password_env:
-        return os.environ.get(args.password_env)
-    return None
+    """The password from ``--password-env VAR``; an unset VAR is an error, before any call."""
+    if not args.password_env:
+        return None
+    password = os.environ.get(args.password_env)
+    if not password:
+        state = "is empty" if password == "" else "is not set"
+        raise InputError(
+            f"--password-env {args.password_env}",
+            f"the environment variable {args.password_env} {state}, so there is no password "
+            "to send",
+            f"export {args.password_env}=… first (or leave out --password-env)",
+        )
+    return password
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -255,8 +273,21 @@ def _national_store(args: argparse.Namespace, saved: SavedQuery) -> None:
 def cmd_query(args: argparse.Namespace) -> int:
     if args.id and not (args.expression or args.file):
         _national_store(args, find_query(_queries(args), args.id))
-    engine = _engine(args)
-    limits = {"timeout": args.timeout, "max_rows": args.max_rows}
+    with _closing(_engine(args)) as engine:
+        return _query(args, engine)
+
+
+@contextlib.contextmanager
+def _closing(engine: Engine) -> Iterator[Engine]:
+    """``engine``, its query workers ended when the command is done."""
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+def _query(args: argparse.Namespace, engine: Engine) -> int:
+    limits = {"timeout": args.timeout, "max_rows": args.max_rows, "max_memory": args.max_memory}
     if args.expression or args.file:
         if args.id or args.param:
             raise QueryError(
@@ -298,13 +329,14 @@ def _read(path: str) -> str:
 def cmd_golden(args: argparse.Namespace) -> int:
     from legigraph import golden
 
-    engine = _engine(args)
     queries = _queries(args)
-    if args.regenerate:
-        for path in golden.regenerate(engine, queries):
-            print(f"wrote {path}")
-        return EXIT_OK
-    differ = golden.stale(engine, queries)
+    limits = {"timeout": args.timeout, "max_memory": args.max_memory}
+    with _closing(_engine(args)) as engine:
+        if args.regenerate:
+            for path in golden.regenerate(engine, queries, **limits):
+                print(f"wrote {path}")
+            return EXIT_OK
+        differ = golden.stale(engine, queries, **limits)
     for qid in differ:
         print(f"{qid}: result differs from its golden file in queries/golden/", file=sys.stderr)
     checked = sum(1 for q in queries.values() if q.target != "national")
@@ -318,6 +350,8 @@ def cmd_push(args: argparse.Namespace) -> int:
     source = Path(args.file) if args.file else _layout(args).bill_graph
     if not source.exists():
         raise FileNotFoundError(f"{source}: nothing to push; run `legigraph build` first")
+    if args.graph is not None:
+        to_term(args.graph, "iri", "--graph")
     done = push(
         source,
         args.endpoint,
@@ -464,9 +498,13 @@ def parser() -> argparse.ArgumentParser:
         "query",
         help="run a saved query (ID), a file (--file) or an expression (-e)",
         description="Run a query on the embedded store (default), rdflib, or any SPARQL endpoint. "
-        f"Every query has a time limit (default {DEFAULT_TIMEOUT:g} s) and a row cap "
-        f"(default {DEFAULT_MAX_ROWS} rows). Ad-hoc queries may not update, use SERVICE or "
-        "FROM/FROM NAMED unless allowed.",
+        f"Every query has a time limit (--timeout, default {DEFAULT_TIMEOUT:g} s), a memory "
+        f"limit (--max-memory, default {format_size(DEFAULT_MAX_MEMORY)}) and a row cap "
+        f"(--max-rows, default {DEFAULT_MAX_ROWS} rows). On the embedded engines the query "
+        "runs in a worker process that is killed at either limit, whatever it is doing "
+        "(exit 2, naming the limit); an endpoint applies --timeout to the HTTP request and "
+        "its own limits otherwise. Ad-hoc queries may not update, use SERVICE or "
+        "FROM/FROM NAMED unless allowed. See docs/security.md, 'Untrusted queries'.",
     )
     p_q.add_argument("id", nargs="?", help="saved query id (see `legigraph queries`)")
     p_q.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE")
@@ -492,12 +530,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="IRI",
         help="with --endpoint: the graph to query as the default graph",
     )
-    p_q.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        help=f"time limit in seconds (default {DEFAULT_TIMEOUT:g})",
-    )
+    _limit_args(p_q)
     p_q.add_argument(
         "--max-rows",
         type=int,
@@ -519,6 +552,7 @@ def parser() -> argparse.ArgumentParser:
     p_gold.add_argument("--engine", choices=["oxigraph", "rdflib"], default="rdflib")
     _remote_args(p_gold, "check against a SPARQL endpoint instead")
     p_gold.add_argument("--default-graph", metavar="IRI", help="with --endpoint: default graph")
+    _limit_args(p_gold)
     p_gold.set_defaults(func=cmd_golden)
 
     p_push = sub.add_parser(
@@ -537,6 +571,31 @@ def parser() -> argparse.ArgumentParser:
     p_push.add_argument("--timeout", type=float, default=300.0, help="seconds (default 300)")
     p_push.set_defaults(func=cmd_push)
     return top
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except QueryError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _limit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit of each query (default {DEFAULT_TIMEOUT:g} s)",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=_size,
+        default=DEFAULT_MAX_MEMORY,
+        metavar="SIZE",
+        help="memory each query may allocate on an embedded engine, e.g. 512M or 4G "
+        f"(default {format_size(DEFAULT_MAX_MEMORY).replace(' ', '')})",
+    )
 
 
 def _remote_args(p: argparse.ArgumentParser, what: str) -> None:

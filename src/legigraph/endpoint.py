@@ -1,14 +1,18 @@
 """Remote SPARQL: queries through SPARQLWrapper and uploads through the Graph Store Protocol.
 
-Every remote call has a timeout. Credentials, when given, use HTTP basic or digest auth.
+Every remote call has a connect and a read timeout: a query waits at most ``--timeout`` to
+connect and for each read (SPARQLWrapper takes one timeout for both); an upload gets
+:data:`CONNECT_TIMEOUT` to connect and ``--timeout`` for the store to answer, which for a
+large graph can take minutes. A failure is one line naming the URL and what to check.
+Credentials, when given, use HTTP basic or digest auth.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import secrets
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -28,6 +32,8 @@ from legigraph.query import (
     query_form,
 )
 
+CONNECT_TIMEOUT = 10.0  # seconds to open a connection to a store before an upload
+
 
 class EndpointError(QueryError):
     """An endpoint that cannot be reached or that answered with an error."""
@@ -36,6 +42,46 @@ class EndpointError(QueryError):
 def _reason(err: BaseException) -> str:
     inner = getattr(err, "reason", err)
     return " ".join(str(inner).split()) or type(err).__name__
+
+
+def _timed_out(err: BaseException) -> bool:
+    return isinstance(err, TimeoutError) or isinstance(getattr(err, "reason", None), TimeoutError)
+
+
+def _connection(base: type[http.client.HTTPConnection], read_timeout: float) -> Any:
+    """``base`` that connects within its ``timeout`` and then reads within ``read_timeout``."""
+
+    class Connection(base):  # type: ignore[valid-type,misc]
+        def connect(self) -> None:
+            super().connect()
+            self.sock.settimeout(read_timeout)
+
+    return Connection
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, read_timeout: float) -> None:
+        super().__init__()
+        self.read_timeout = read_timeout
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_connection(http.client.HTTPConnection, self.read_timeout), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, read_timeout: float) -> None:
+        super().__init__()
+        self.read_timeout = read_timeout
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection = _connection(http.client.HTTPSConnection, self.read_timeout)
+        return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
+
+
+def _open(request: urllib.request.Request, read_timeout: float) -> Any:
+    """``urlopen`` with :data:`CONNECT_TIMEOUT` to connect and ``read_timeout`` per read."""
+    opener = urllib.request.build_opener(_HTTPHandler(read_timeout), _HTTPSHandler(read_timeout))
+    return opener.open(request, timeout=min(CONNECT_TIMEOUT, read_timeout))
 
 
 class EndpointEngine:
@@ -59,8 +105,14 @@ class EndpointEngine:
         self.default_graph = default_graph
 
     def run(
-        self, text: str, *, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS
+        self,
+        text: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        max_memory: int = 0,
     ) -> Result:
+        """Run ``text`` on the endpoint; ``max_memory`` is the server's business, not ours."""
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
         from legigraph.results import from_sparql_json
@@ -78,12 +130,16 @@ class EndpointEngine:
         start = time.monotonic()
         try:
             raw: Any = client.query().convert()
-        except TimeoutError as err:
-            raise QueryTimeout(f"{self.url}: no answer within {timeout:g} s") from err
-        except urllib.error.URLError as err:
-            if isinstance(getattr(err, "reason", None), socket.timeout | TimeoutError):
-                raise QueryTimeout(f"{self.url}: no answer within {timeout:g} s") from err
-            raise EndpointError(f"{self.url}: cannot reach the endpoint ({_reason(err)})") from err
+        except (TimeoutError, urllib.error.URLError) as err:
+            if _timed_out(err):
+                raise QueryTimeout(
+                    f"{self.url}: no answer within {timeout:g} s; check that the endpoint is "
+                    "up and answering, or raise --timeout"
+                ) from err
+            raise EndpointError(
+                f"{self.url}: cannot reach the endpoint ({_reason(err)}); check the URL and "
+                "that the server is running"
+            ) from err
         except Exception as err:  # SPARQLWrapper wraps HTTP errors in its own types
             raise EndpointError(
                 f"{self.url}: the endpoint refused the query ({_reason(err)})"
@@ -110,6 +166,9 @@ class EndpointEngine:
             result.truncated = True
         return result
 
+    def close(self) -> None:
+        """Nothing to release: each query is one HTTP request."""
+
 
 def _authorization(url: str, method: str, user: str, password: str, timeout: float) -> str:
     """The Authorization header for ``method url``, from a body-less probe's challenge.
@@ -119,12 +178,12 @@ def _authorization(url: str, method: str, user: str, password: str, timeout: flo
     """
     probe = urllib.request.Request(url, method="GET")  # noqa: S310 - http(s) checked above
     try:
-        with urllib.request.urlopen(probe, timeout=min(timeout, 30)):  # noqa: S310
+        with _open(probe, min(timeout, 30)):
             return ""  # no challenge: the store does not ask for credentials here
     except urllib.error.HTTPError as err:
         challenge = err.headers.get("WWW-Authenticate", "") if err.code == 401 else ""
     except (urllib.error.URLError, TimeoutError) as err:
-        raise EndpointError(f"{url}: cannot reach the store ({_reason(err)})") from err
+        raise _unreachable(url, err, min(timeout, 30)) from err
     scheme, _, params = challenge.partition(" ")
     if scheme.lower() == "basic" or not challenge:
         return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
@@ -198,11 +257,24 @@ def push(
             request.add_header("Authorization", authorization)
     start = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with _open(request, timeout) as response:
             status = response.status
     except urllib.error.HTTPError as err:
-        detail = err.read(300).decode("utf-8", "replace").strip()
-        raise EndpointError(f"{url}: HTTP {err.code} {err.reason}: {detail}") from err
-    except (urllib.error.URLError, TimeoutError) as err:
-        raise EndpointError(f"{url}: cannot reach the store ({_reason(err)})") from err
+        detail = " ".join(err.read(300).decode("utf-8", "replace").split())
+        hint = "; check --user and --password-env" if err.code in (401, 403) else ""
+        raise EndpointError(f"{url}: HTTP {err.code} {err.reason}: {detail}{hint}") from err
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
+        raise _unreachable(url, err, timeout) from err
     return PushResult(url, status, triples, time.monotonic() - start)
+
+
+def _unreachable(url: str, err: BaseException, timeout: float) -> EndpointError:
+    if _timed_out(err):
+        return EndpointError(
+            f"{url}: no answer within {timeout:g} s; check that the store is up and "
+            "answering, or raise --timeout"
+        )
+    return EndpointError(
+        f"{url}: cannot reach the store ({_reason(err)}); check the URL and that the store "
+        "is running"
+    )

@@ -22,7 +22,7 @@ from typing import Any
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
-from legigraph.query import Engine, SavedQuery, run_saved
+from legigraph.query import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Engine, SavedQuery, run_saved
 from legigraph.results import to_sparql_json
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -99,12 +99,18 @@ def comparable(doc: Mapping[str, Any], ordered: bool) -> tuple[list[str], Any]:
     return names, (rows if ordered else Counter(rows))
 
 
-def result_doc(engine: Engine, query: SavedQuery) -> dict[str, Any]:
+def result_doc(
+    engine: Engine,
+    query: SavedQuery,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_memory: int = DEFAULT_MAX_MEMORY,
+) -> dict[str, Any]:
     """The result of ``query`` (default parameters) as a SPARQL JSON document.
 
     A graph result becomes ``{"triples": <sorted N-Triples>}``.
     """
-    result = run_saved(engine, query)
+    result = run_saved(engine, query, timeout=timeout, max_memory=max_memory)
     if result.graph is not None:
         return {"triples": ntriples(result.graph)}
     return to_sparql_json(result)
@@ -129,23 +135,28 @@ def _bill_queries(queries: Mapping[str, SavedQuery]) -> list[SavedQuery]:
     return [q for q in queries.values() if q.target != "national"]
 
 
-def regenerate(engine: Engine, queries: Mapping[str, SavedQuery]) -> list[Path]:
-    """Rewrite every golden file from ``engine``; return the paths written."""
+def regenerate(engine: Engine, queries: Mapping[str, SavedQuery], **limits: Any) -> list[Path]:
+    """Rewrite every golden file from ``engine``; return the paths written.
+
+    ``limits`` (``timeout``, ``max_memory``) apply to each query.
+    """
     from legigraph.io import atomic_write
 
     written = []
     for query in _bill_queries(queries):
         path = golden_path(query)
+        text = golden_text(result_doc(engine, query, **limits))  # before the file is opened
         with atomic_write(path) as handle:
-            handle.write(golden_text(result_doc(engine, query)))
+            handle.write(text)
         written.append(path)
     return written
 
 
-def stale(engine: Engine, queries: Mapping[str, SavedQuery]) -> list[str]:
+def stale(engine: Engine, queries: Mapping[str, SavedQuery], **limits: Any) -> list[str]:
     """Ids of the queries whose result differs from (or lacks) a golden file."""
     out = []
     for query in _bill_queries(queries):
-        if not golden_path(query).exists() or not matches(result_doc(engine, query), query):
+        path = golden_path(query)
+        if not path.exists() or not matches(result_doc(engine, query, **limits), query):
             out.append(query.id)
     return out

@@ -8,7 +8,8 @@ trailing one for the IRIs of a SELECT and, for literals that FILTERs compare (a 
 clause is joined only after the WHERE clause, filters included, has been evaluated) and
 for ASK and CONSTRUCT queries, one placed last in the WHERE group (see :func:`bind`). The
 same text runs unchanged on every engine: rdflib in memory, the embedded pyoxigraph store,
-or any SPARQL 1.1 endpoint.
+or any SPARQL 1.1 endpoint. On the embedded engines every query runs in a worker process
+held to a time limit, a memory limit and a row cap (:mod:`legigraph.limits`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import time
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,9 +38,14 @@ rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 DEFAULT_TIMEOUT = 30.0  # seconds
 DEFAULT_MAX_ROWS = 10_000
+DEFAULT_MAX_MEMORY = 2 * 2**30  # bytes a query may allocate on an embedded engine
 PARAM_TYPES = ("iri", "string", "langString", "integer", "decimal", "date")
 _HEADER = re.compile(r"^#\+ ?(.*)$")
-_IRI = re.compile(r"^(https?|urn|tel|mailto):[^\s<>\"{}|\\^`]+$")
+_IRI = re.compile(r"(https?|urn|tel|mailto):.+", re.DOTALL)
+# not allowed anywhere in an IRI (RFC 3987): controls, spaces and <>"{}|^`\ ; Unicode
+# spaces too, which Oxigraph refuses with a traceback
+_NOT_IN_IRI = re.compile(r"[\x00-\x20\x7f<>\"{}|^`\\\s]")
+_CHAR_NAMES = {" ": "a space", "\n": "a newline", "\r": "a carriage return", "\t": "a tab"}
 
 
 class QueryError(Exception):
@@ -48,6 +54,10 @@ class QueryError(Exception):
 
 class QueryTimeout(QueryError):
     """A query ran past its time limit."""
+
+
+class QueryMemoryLimit(QueryError):
+    """A query needed more memory than its limit."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,16 @@ class Param:
 def to_term(value: str, kind: str, name: str = "value") -> Node:
     """Check ``value`` against a parameter type and build the RDF term."""
     if kind == "iri":
-        if not _IRI.match(value):
+        bad = _NOT_IN_IRI.search(value)
+        if bad:
+            char = bad.group()
+            what = _CHAR_NAMES.get(char, repr(char))
+            raise QueryError(
+                f"parameter {name}: {value!r} is not an IRI: it holds {what} (U+{ord(char):04X})"
+                f" at character {bad.start() + 1}; an IRI has no spaces, control characters"
+                ' or any of <>"{}|^`\\ (percent-encode them, e.g. %20 for a space)'
+            )
+        if not _IRI.fullmatch(value):
             raise QueryError(f"parameter {name}: {value!r} is not an absolute IRI (e.g. https://…)")
         return URIRef(value)
     if kind == "string":
@@ -371,58 +390,76 @@ def _plain(term: Node | None) -> Any:
 
 
 class Engine(Protocol):
-    """Something that runs SPARQL text."""
+    """Something that runs SPARQL text within time, memory and row limits."""
 
     name: str
 
-    def run(self, text: str, *, timeout: float, max_rows: int) -> Result: ...
+    def run(self, text: str, *, timeout: float, max_rows: int, max_memory: int = ...) -> Result: ...
+
+    def close(self) -> None: ...
 
 
-def _limit_rows(
-    form: str,
-    variables: list[str],
-    rows: Iterable[dict[str, Node]],
-    timeout: float,
-    max_rows: int,
-    start: float,
-) -> Result:
-    out: list[dict[str, Node]] = []
-    truncated = False
-    for row in rows:
-        if time.monotonic() - start > timeout:
-            raise QueryTimeout(f"query ran past its time limit of {timeout:g} s")
-        if len(out) >= max_rows:
-            truncated = True
-            break
-        out.append(row)
-    if time.monotonic() - start > timeout:
-        raise QueryTimeout(f"query ran past its time limit of {timeout:g} s")
-    return Result(form, variables, out, truncated=truncated, elapsed=time.monotonic() - start)
+class _PooledEngine:
+    """An embedded engine whose queries run in worker processes (see :mod:`legigraph.limits`).
+
+    The workers start at the first query and hold the graph or store as it is then; they
+    end with :meth:`close`, when the engine is collected, or at exit.
+    """
+
+    name = "embedded"
+
+    def __init__(self, target: Any):
+        self._target = target
+        self._pool: Any = None
+        self._lock = threading.Lock()
+
+    def pool(self) -> Any:
+        """The :class:`legigraph.limits.QueryPool` that runs this engine's queries."""
+        from legigraph.limits import QueryPool, StoreDir
+
+        with self._lock:
+            if self._pool is None:
+                # a store is named by its folder in errors, a graph by its engine
+                name = "" if isinstance(self._target, StoreDir) else self.name
+                self._pool = QueryPool(self._target, name=name)
+            return self._pool
+
+    def run(
+        self,
+        text: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        max_memory: int = DEFAULT_MAX_MEMORY,
+    ) -> Result:
+        from legigraph.limits import Limits
+
+        pool = self.pool()
+        result: Result = pool.run(text, Limits(timeout, max_memory, max_rows))
+        return result
+
+    def close(self) -> None:
+        """End the workers (a later query starts new ones)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+
+    def __enter__(self) -> _PooledEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-class RdflibEngine:
-    """rdflib's in-memory SPARQL engine over a :class:`rdflib.Graph`."""
+class RdflibEngine(_PooledEngine):
+    """rdflib's SPARQL engine over a :class:`rdflib.Graph`, in a forked worker."""
 
     name = "rdflib"
 
     def __init__(self, graph: Graph):
+        super().__init__(graph)
         self.graph = graph
-
-    def run(
-        self, text: str, *, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS
-    ) -> Result:
-        start = time.monotonic()
-        res = self.graph.query(text)
-        if res.type == "ASK":
-            return Result("ASK", boolean=bool(res.askAnswer), elapsed=time.monotonic() - start)
-        if res.type in ("CONSTRUCT", "DESCRIBE"):
-            graph = Graph()
-            for triple in res:
-                graph.add(triple)  # type: ignore[arg-type]
-            return Result(res.type, graph=graph, elapsed=time.monotonic() - start)
-        variables = [str(v) for v in res.vars or []]
-        rows = ({str(k): v for k, v in r.asdict().items() if v is not None} for r in res)  # type: ignore[union-attr]
-        return _limit_rows("SELECT", variables, rows, timeout, max_rows, start)
 
 
 def from_oxigraph(term: Any) -> Node:
@@ -440,42 +477,26 @@ def from_oxigraph(term: Any) -> Node:
     raise QueryError(f"unsupported term {term!r}")
 
 
-class OxigraphEngine:
-    """The embedded default store: pyoxigraph, in memory or on disk."""
+class OxigraphEngine(_PooledEngine):
+    """The embedded default store: pyoxigraph, on disk (:meth:`open`) or in memory.
+
+    An on-disk store is opened read-only by each worker; an in-memory ``pyoxigraph.Store``
+    reaches the worker by fork.
+    """
 
     name = "oxigraph"
 
     def __init__(self, store: Any):
-        self.store = store
+        super().__init__(store)
 
     @classmethod
     def open(cls, path: Path) -> OxigraphEngine:
-        from legigraph.store import open_store
+        """The on-disk store at ``path`` (checked here, opened by the workers)."""
+        from legigraph.limits import StoreDir
 
-        return cls(open_store(path))
-
-    def run(
-        self, text: str, *, timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS
-    ) -> Result:
-        import pyoxigraph as ox
-
-        start = time.monotonic()
-        res = self.store.query(text)
-        if isinstance(res, ox.QueryBoolean):
-            return Result("ASK", boolean=bool(res), elapsed=time.monotonic() - start)
-        if isinstance(res, ox.QueryTriples):
-            graph = Graph()
-            for t in res:
-                graph.add(
-                    (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
-                )
-            return Result(query_form(text), graph=graph, elapsed=time.monotonic() - start)
-        variables = [v.value for v in res.variables]
-        rows = (
-            {name: from_oxigraph(sol[name]) for name in variables if sol[name] is not None}
-            for sol in res
-        )
-        return _limit_rows("SELECT", variables, rows, timeout, max_rows, start)
+        if not path.is_dir():
+            raise FileNotFoundError(f"{path}: no store here; run `legigraph build` first")
+        return cls(StoreDir(path))
 
 
 def run_saved(
@@ -486,10 +507,11 @@ def run_saved(
     example: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     max_rows: int = DEFAULT_MAX_ROWS,
+    max_memory: int = DEFAULT_MAX_MEMORY,
 ) -> Result:
     """Run a saved query with its parameters bound."""
     text = bind(query.text, query.bindings(params, example=example))
-    return engine.run(text, timeout=timeout, max_rows=max_rows)
+    return engine.run(text, timeout=timeout, max_rows=max_rows, max_memory=max_memory)
 
 
 def run_text(
@@ -498,12 +520,13 @@ def run_text(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     max_rows: int = DEFAULT_MAX_ROWS,
+    max_memory: int = DEFAULT_MAX_MEMORY,
     allow_service: bool = False,
     allow_dataset: bool = False,
 ) -> Result:
     """Run an ad-hoc (untrusted) query after the safety checks."""
     check_query(text, allow_service=allow_service, allow_dataset=allow_dataset)
-    return engine.run(text, timeout=timeout, max_rows=max_rows)
+    return engine.run(text, timeout=timeout, max_rows=max_rows, max_memory=max_memory)
 
 
 def run_query(
@@ -522,4 +545,7 @@ def run_query(
 
     layout = Layout(root) if root else Layout.default()
     saved = find_query(load_queries(layout.queries), query_id)
-    return run_saved(engine or OxigraphEngine.open(layout.bill_store), saved, params)
+    if engine is not None:
+        return run_saved(engine, saved, params)
+    with OxigraphEngine.open(layout.bill_store) as own:
+        return run_saved(own, saved, params)

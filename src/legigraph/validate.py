@@ -110,6 +110,7 @@ def validate(
     shapes: Sequence[Path | str] = (),
     shapes_only: bool = False,
     max_input_bytes: int | None = MAX_INPUT_BYTES,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ValidationResult:
     """Validate files in the context of a graph (default: the build) or of a store.
 
@@ -120,14 +121,19 @@ def validate(
     the store the shapes read around them, and the results are those on the nodes the files
     can affect (``legigraph.shaclcontext``). ``shapes``: extra shapes files, added to the
     profile or, with ``shapes_only``, replacing it. ``max_input_bytes``: the size limit of
-    each file (None: no limit).
+    each file (None: no limit). ``progress(done, total)``: called after each file is read
+    and when validation is done (steps: the files, then one for validating).
     """
     layout = layout or Layout.default()
     engine = ShaclEngine(engine)
     paths = [Path(f) for f in files]
     if not paths:
         raise InputError("(arguments)", "no files to validate", "pass one or more RDF files")
-    parsed = [read_input(p, layout, max_input_bytes) for p in paths]
+    advance = progress or (lambda done, total: None)
+    parsed = []
+    for path in paths:
+        parsed.append(read_input(path, layout, max_input_bytes))
+        advance(len(parsed), len(paths) + 1)
     shapes_graph = load_shapes(layout, shapes, only=shapes_only)
     new = bind_prefixes(Graph())
     for graph in parsed:
@@ -142,6 +148,7 @@ def validate(
         data = built_graph(layout) if context is None else context
         data += new
         result = validate_graph(data, shapes_graph, layout, engine=engine)
+    advance(len(paths) + 1, len(paths) + 1)
     for path, graph in zip(paths, parsed, strict=True):
         imports = len(set(graph.objects(None, OWL.imports)))
         if imports:
