@@ -23,12 +23,18 @@ _ITEM = re.compile(r"^(\d+)(?:\s*의\s*(\d+))?\\?\.\s*(.*)$")
 _SUBITEM = re.compile(rf"^([{SUBITEM_LETTERS}])(?:\s*의\s*(\d+))?\\?\.\s*(.*)$")
 _SUBSUB = re.compile(r"^\(?(\d+)\)\s*(.*)$")
 HEADING_KINDS = ("part", "chapter", "section", "subsection")
+_IMAGE = re.compile(r"^<img [^>]*>(?:</img>)?$")
 _HEADING_KIND = {"편": "part", "장": "chapter", "절": "section", "관": "subsection"}
 
 
 def is_article_text(line: str) -> bool:
     """True for the first line of a new article: ``제5조(목적) …``."""
     return _ARTICLE_TEXT.match(line.strip()) is not None
+
+
+def is_image(line: str) -> bool:
+    """True for a line that is only an image (``<img id="…"></img>``), as 별지 are printed."""
+    return _IMAGE.match(line.strip()) is not None
 
 
 def _number(main: str, branch: str | None) -> str:
@@ -66,6 +72,8 @@ def split_block(lines: list[str], targets: list[Target]) -> list[str] | None:
     text = [line.strip() for line in lines]
     if len(targets) == 1:
         return ["\n".join(text)]
+    if len(text) == len(targets) and all(is_image(line) for line in text):
+        return text  # one image each: 연번 245 및 246을 각각 다음과 같이 신설한다
     starts: list[int] = []
     for target in targets:
         kind, number = segment_of(target.path)

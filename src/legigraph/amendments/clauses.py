@@ -39,7 +39,23 @@ _NUMBERED = re.compile(r"^(?:법률|대통령령|총리령|부령|[가-힣]+부�
 _GLUED = re.compile(rf"(?<=한다\.)\s*(?=(?:[{CIRCLED}]|<\d+>)\s*\S)")
 # Words in the titles of 부칙 articles (시행일, 다른 법률의 개정, 경과조치 …): an article
 # line with one of them is the 부칙's own next article, not new text of the amended law.
-_ADDENDUM_TITLE = re.compile(r"\((?:[^)]*(?:시행|개정|경과|적용|관계|폐지|유효|특례|준용))")
+_ADDENDUM_TITLE = re.compile(
+    r"\((?:시행일[^)]*|[^)]*다른\s*(?:법률|법령|규칙|조례|대통령령|[가-힣]*령)[^)]*"
+    r"|[^)]*경과\s*조치|[^)]*적용\s*례|[^)]*유효\s*기간[^)]*|[^)]*의\s*폐지)\)"
+)
+_OMITTED = re.compile(rf"^(?:\*\*)?(?:[{CIRCLED}]|<\d+>)(?:\*\*)?\s*(?:생략|부터|및)")
+
+
+def _ends_clause(marker: re.Match[str], line: str, para: str, last_sentence: str) -> bool:
+    """Whether a paragraph line (``⑤ …``) is the 부칙's next paragraph, not new text.
+
+    New text is a paragraph only right after a 다음과 같이 sentence (제2조에 제10항을 다음과
+    같이 신설한다. / ⑩ …); the 부칙's own next paragraph is numbered one more than the
+    clause's, or is ``생략``.
+    """
+    if "다음과 같이" not in last_sentence or _OMITTED.match(line):
+        return True
+    return bool(para) and _para_number(marker.group(1)) == str(int(para) + 1)
 
 
 def _para_number(marker: str) -> str:
@@ -121,7 +137,13 @@ def find_clauses(text: str, where: str = "", title: str = "") -> Iterator[Clause
                 j += 1
                 continue
             indented = nxt[:1].isspace()
-            if HEADER.search(s) or _ADDENDUM.match(s) or (not indented and _PARA_START.match(s)):
+            if HEADER.search(s) or _ADDENDUM.match(s):
+                break
+            if (
+                not indented
+                and (p := _PARA_START.match(s))
+                and _ends_clause(p, s, para, last_sentence)
+            ):
                 break
             if not indented and (a := _ADDENDUM_ARTICLE.match(s)):
                 next_article = int(a.group(1))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from legigraph.amendments.blocks import is_article_text, split_block
+from legigraph.amendments.blocks import is_article_text, is_image, split_block
 from legigraph.amendments.errors import AmendmentSyntaxError
 from legigraph.amendments.model import Clause, Kind, Operation, ParsedClause, Target, Unparsed
 from legigraph.amendments.refs import (
@@ -43,7 +43,8 @@ _SPLIT_Q = re.compile(rf'"(.*?)"(?={_SEPQ}"|\s*$)')
 _AMONG = re.compile(r'\s*(?:중|의(?=\s*"))\s*')
 _OBJ = re.compile(r"\s*(?:을|를)\s*(?P<each>각각\s*)?")
 _REPLACE = re.compile(rf"다음과\s*같이{_V}")
-_INSERT = re.compile(rf"다음과\s*같이\s*(?:신설|추가){_V}")
+# 신설한다 without 다음과 같이 is a slip of the drafter: the new text follows all the same
+_INSERT = re.compile(rf"(?:다음과\s*같이\s*)?(?:신설|추가){_V}")
 _REPEAL = re.compile(rf"삭제{_V}")
 _ANNEX = re.compile(rf"별지와\s*같이{_V}")
 _TO = re.compile(rf"\s*(?:으로|로){_V}")
@@ -54,13 +55,14 @@ _CONT = re.compile(r"\s*(?:(?:하고|하며|하여)\s*,?|,)\s*")
 _AMENDING_ACT = re.compile(
     r"\s*(?P<act>(?:법률|대통령령|총리령|[가-힣]*부령)\s*제\s*\d+\s*호\s*.+?"
     r"(?:일부개정법률|전부개정법률|일부개정령|전부개정령|일부개정규칙|전부개정규칙"
-    r"|개정에\s*관한\s*법률|개정에\s*관한\s*대통령령|개정에\s*관한\s*[가-힣]*령))"
+    r"|개정에\s*관한\s*법률|개정에\s*관한\s*대통령령|개정에\s*관한\s*[가-힣]*령"
+    r"|(?=\s*부칙\s*제\s*\d)))"  # 법률 제8635호 … 법률 부칙 제3조: that act's own 부칙
     r"(?:\([^)]*\))?\s*"
 )
 _REVISED = re.compile(r"\s*(?:의\s*)?개정(?:규정|부분)")
 _SENTENCE_START = re.compile(r"^(?:제\s*\d|같은\s|동[조항호목표]|별표|별지|제명|\[별표)")
 _NOTE_LINE = re.compile(r"^<(?:개정|신설|삭제|전문개정|본조신설)[^>]*>$")
-_IMAGE = re.compile(r"^<img [^>]*>(?:</img>)?$")
+_LISTED = re.compile(r"^\d+\.\s+(?=제\s*\d|별표|별지|같은\s)")
 _OP_VERB = re.compile(r'(?:을|를)\s*(?:각각\s*)?(?:다음과\s*같이|삭제|별지와)|"\s*(?:을|를)\s')
 
 
@@ -138,7 +140,10 @@ class _Sentence:
             return refs, self.insert_into(refs, m.end(), start)
         obj = _OBJ.match(self.text, pos)
         if obj is None:
-            raise self.fail(_what_follows(self.text, pos, "after the provisions"), pos)
+            # tables and forms are where provisions are named in words (…란, 연번 …)
+            tables = refs[-1].steps[0].kind in ("annex", "form")
+            where = "after a 별표/별지 reference" if tables else "after the provisions"
+            raise self.fail(_what_follows(self.text, pos, where), pos)
         each = bool(obj.group("each"))
         pos = obj.end()
         for pattern, kind in ((_INSERT, Kind.INSERT), (_REPLACE, Kind.REPLACE)):
@@ -263,75 +268,77 @@ def parse_sentence(text: str, context: Steps = (), offset: int = 0) -> list[Oper
     return sentence.ops
 
 
-def parse_clause(clause: Clause) -> ParsedClause:
-    """Every operation of a clause, with the sentences and blocks it could not read."""
-    ops: list[Operation] = []
-    unparsed: list[Unparsed] = []
-    context: Steps = ()
-    pending: list[int] = []  # indices in ops waiting for block text
-    optional: list[int] = []  # … or that may take it (별지와 같이: the image of the 별지)
-    block: list[str] = []
-    offset = 0
+class _ClauseReader:
+    """Reads a clause line by line: sentences, and the blocks of new text after them."""
 
-    swallow = False
+    def __init__(self) -> None:
+        self.ops: list[Operation] = []
+        self.unparsed: list[Unparsed] = []
+        self.context: Steps = ()
+        self.waiting: list[int] = []  # ops (indices) whose new text is the block to come
+        self.may_take: list[int] = []  # … or may be (별지와 같이 한다: the 별지, an image)
+        self.block: list[str] = []
+        self.swallow = False  # the block of a sentence not read: not a second reason
 
-    def flush() -> None:
-        nonlocal pending, block, optional
-        if block and swallow:
-            pass
-        elif block and optional and all(_IMAGE.match(b.strip()) for b in block):
-            images = block if len(block) == len(optional) else ["\n".join(block)] * len(optional)
-            for i, image in zip(optional, images, strict=True):
-                ops[i] = dataclasses.replace(ops[i], new=image.strip())
-        elif block and not pending:
-            unparsed.append(Unparsed("text with no 다음과 같이 before it", "\n".join(block)))
-        elif pending:
-            if not block:
-                unparsed.append(Unparsed("다음과 같이 with no text after it", ""))
-            else:
-                chunks = split_block(block, [ops[i].target for i in pending])
-                if chunks is None:
-                    unparsed.append(
-                        Unparsed("new text does not match its provisions", "\n".join(block))
-                    )
-                else:
-                    for i, chunk in zip(pending, chunks, strict=True):
-                        ops[i] = dataclasses.replace(ops[i], new=chunk)
-        pending, block, optional = [], [], []
-
-    for line in clause.text.split("\n"):
-        start, offset = offset, offset + len(line) + 1
-        if not line.strip() or _NOTE_LINE.match(line.strip()):
-            continue
-        if pending and not looks_like_sentence(line):
-            block.append(line)
-            continue
-        if optional and _IMAGE.match(line.strip()):
-            block.append(line)  # the 별지 of 별표 1을 별지와 같이 한다, printed as an image
-            continue
-        if (swallow or (not pending and block)) and not looks_like_sentence(line):
-            block.append(line)
-            continue
-        sentence = _Sentence(line, start, context)
+    def line(self, line: str, start: int) -> None:
+        s = line.strip()
+        if not s or _NOTE_LINE.match(s):
+            return
+        taking = self.waiting or self.may_take or self.swallow or self.block
+        if taking and not looks_like_sentence(line):
+            self.block.append(line)
+            return
+        skip = m.end() if (m := _LISTED.match(line)) else 0  # 1. 제1조 중 …: a list of them
+        sentence = _Sentence(line[skip:], start + skip, self.context)
         try:
             sentence.parse()
         except AmendmentSyntaxError as err:
-            if (pending or swallow) and not _OP_VERB.search(line):
-                block.append(line)  # new text that happens to read like a sentence
-                continue
-            flush()
-            reason = err.reason
-            if line.count('"') % 2:
-                reason = "unbalanced quotation marks"
-            unparsed.append(Unparsed(reason, line.strip(), start + err.offset))
-            # the new text of a sentence not read is not read either: not a second reason
-            swallow = "다음과 같이" in line
-            continue
-        swallow = False
-        flush()
-        context = sentence.context
-        pending = [len(ops) + i for i in sentence.block_ops]
-        optional = [len(ops) + i for i in sentence.optional_block]
-        ops.extend(sentence.ops)
-    flush()
-    return ParsedClause(clause, tuple(ops), tuple(unparsed))
+            if (self.waiting or self.swallow) and not _OP_VERB.search(line):
+                self.block.append(line)  # new text that happens to read like a sentence
+                return
+            self.flush()
+            reason = "unbalanced quotation marks" if line.count('"') % 2 else err.reason
+            self.unparsed.append(Unparsed(reason, s, start + skip + err.offset))
+            self.swallow = "다음과 같이" in line
+            return
+        self.flush()
+        self.swallow = False
+        self.context = sentence.context
+        self.waiting = [len(self.ops) + i for i in sentence.block_ops]
+        self.may_take = [len(self.ops) + i for i in sentence.optional_block]
+        self.ops.extend(sentence.ops)
+
+    def flush(self) -> None:
+        """Give the block read so far to the operations waiting for it."""
+        block, waiting, may_take = self.block, self.waiting, self.may_take
+        self.block, self.waiting, self.may_take = [], [], []
+        if self.swallow:
+            return
+        if waiting:
+            chunks = split_block(block, [self.ops[i].target for i in waiting]) if block else None
+            if not block:
+                self.unparsed.append(Unparsed("다음과 같이 with no text after it", ""))
+            elif chunks is None:
+                reason = "new text does not match its provisions"
+                self.unparsed.append(Unparsed(reason, "\n".join(block)))
+            else:
+                for i, chunk in zip(waiting, chunks, strict=True):
+                    self.ops[i] = dataclasses.replace(self.ops[i], new=chunk)
+        elif block and may_take:
+            one_each = len(block) == len(may_take) and all(is_image(b) for b in block)
+            texts = [b.strip() for b in block] if one_each else ["\n".join(block)] * len(may_take)
+            for i, text in zip(may_take, texts, strict=True):
+                self.ops[i] = dataclasses.replace(self.ops[i], new=text)
+        elif block:
+            self.unparsed.append(Unparsed("text with no 다음과 같이 before it", "\n".join(block)))
+
+
+def parse_clause(clause: Clause) -> ParsedClause:
+    """Every operation of a clause, with the sentences and blocks it could not read."""
+    reader = _ClauseReader()
+    offset = 0
+    for line in clause.text.split("\n"):
+        reader.line(line, offset)
+        offset += len(line) + 1
+    reader.flush()
+    return ParsedClause(clause, tuple(reader.ops), tuple(reader.unparsed))

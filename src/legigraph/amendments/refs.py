@@ -47,6 +47,8 @@ RANK = {
     "item": 13,
     "subitem": 14,
     "subsub": 15,
+    "sub3": 16,
+    "row": 12,
 }
 _SAME_KIND = {
     "조": "art",
@@ -56,6 +58,8 @@ _SAME_KIND = {
     "표": "annex",
     "별표": "annex",
     "서식": "form",
+    "쪽": "form",  # 같은 쪽: the same page of the same form
+    "비고": "note",
     "장": "chapter",
     "절": "section",
     "관": "subsection",
@@ -74,6 +78,10 @@ _PARTS = {
     "각호": "items",
     "각목": "items",
     "앞쪽": "front",
+    "전면": "front",
+    "이면": "back",
+    "계산식외의부분": "lead",
+    "계산식": "formula",
     "앞면": "front",
     "뒤쪽": "back",
     "뒷면": "back",
@@ -83,31 +91,44 @@ _WS = re.compile(r"\s*")
 _STEP = re.compile(r"\s*제\s*(\d+)\s*(편|장|절|관|조|항|호)(?:\s*의\s*(\d+))?(?!\s*서식)")
 _SUBITEM = re.compile(rf"\s*([{SUBITEM_LETTERS}])\s*목(?:\s*의\s*(\d+))?")
 _SUBSUB = re.compile(r"\s*(?:\((\d+)\)|(\d+)\))")
+_SUB3 = re.compile(rf"\s*\(?([{SUBITEM_LETTERS[:14]}])\)")  # 4)가), (2)(가): below a 1)
+_MORE_ROW = re.compile(r"\s*(?:ㆍ|,|및)\s*(?:연번\s*)?(\d+)\s*번?(?![\d호조항)])")
+_ROW = re.compile(r"\s*(?:중\s*)?연번\s*(\d+)\s*번?(?!\d)")  # 별표 연번 253: a row of a list
 _ANNEX = re.compile(r"\s*\[?별표\s*(?:(\d+)(?:\s*의\s*(\d+))?)?\]?")
-_FORM = re.compile(r"\s*별지\s*(?:제\s*(\d+)\s*호(?:\s*의\s*(\d+))?\s*)?서식")
+# 별지 제31호서식부터 제33호서식까지: the end of a range may leave out 별지
+_FORM = re.compile(
+    r"\s*(?:별지\s*(?:제\s*(\d+)\s*호(?:\s*의\s*(\d+))?\s*)?|(?=제\s*\d+\s*호(?:\s*의\s*\d+)?\s*서식)"
+    r"제\s*(\d+)\s*호(?:\s*의\s*(\d+))?\s*)서식"
+)
+# 제3호너목란: the row or cell of that provision, the provision itself
+_CELL = re.compile(r"란(?=[\s을를의,ㆍ및중]|$)")
 _TITLE = re.compile(r"\s*제명")
-_ADDENDUM = re.compile(r"\s*부칙(?=\s*제\s*\d)")
+_ADDENDUM = re.compile(r"\s*부칙(?=\s*(?:제\s*\d|단서|본문|중\s))")
 _NOTE = re.compile(r"\s*(?:의\s*)?비고(?!란)")
 # 동조제2항중 (old style, no spaces): the word after 같은/동 is followed by a step or particle.
 _SAME = re.compile(
-    r"\s*(?:같은\s*|동\s*)(별표|조|항|호|목|표|서식|장|절|관|편)(?=[\s제중에의을를,ㆍ및(]|$)"
+    r"\s*(?:같은\s*|동\s*)(별표|비고|조|항|호|목|표|서식|쪽|장|절|관|편)(?=[\s제중에의을를,ㆍ및(]|$)"
 )
 _COLUMN_OF = re.compile(r"\s*의(?=\s*(?:제\s*\d|[가-하]\s*목))")
 _OF = re.compile(r"\s*의(?=\s*(?:제\s*\d|[가-하]\s*목|비고))")
 _PART = re.compile(
-    r"\s*(?:의\s*)?(제목\s*외의\s*부분|표\s*외의\s*부분|제목|각\s*호\s*외의\s*부분"
-    r"|각\s*목\s*외의\s*부분|본문|단서|전단|후단|각\s*호|각\s*목|앞쪽|앞면|뒤쪽|뒷면)"
+    r"\s*(?:의\s*)?(제목\s*외의\s*부분|표\s*외의\s*부분|계산식\s*외의\s*부분|제목"
+    r"|각\s*호\s*외의\s*부분|각\s*목\s*외의\s*부분|본문|단서|전단|후단|각\s*호|각\s*목"
+    r"|앞\s*쪽|앞면|뒤\s*쪽|뒷면|전면|이면|계산식)"
 )
 # 나목1)부터 4)까지 외의 부분: the text of the provision above them, outside them.
+_PROVISIONS = re.compile(r"\s*의\s*규정(?=\s*(?:중|을|를|에|및|,|ㆍ))")
 _OUTSIDE = re.compile(r"\s*(?:의\s*규정\s*)?외의\s*부분")
 # A column of a table or form (처리절차란, 과세자료의 구체적인 범위란): words up to 란.
+# The first word is not 중/및 nor a step (제3호 …), and no word is 중 or a step.
 _COLUMN = re.compile(
-    r'\s*(?:의\s*)?(?P<name>(?:(?!중\s|및\s|중"|제\s*\d)[^\s"「」,ㆍ]+\s+){0,12}?'
-    r'(?!중\s|및\s|제\s*\d)[^\s"「」,ㆍ]+?)란(?=[\s,ㆍ을를에의중]|$)'
+    r'\s*(?:의\s*)?(?P<name>(?!중\s|및\s|제\s*\d)[^\s"「」,]+?'
+    r'(?:\s+(?!중\s|중"|제\s*\d)[^\s"「」,]+?){0,12}?)란(?=[\s,ㆍ을를에의중]|$)'
 )
+_COLUMN_SEP = re.compile(r"\s*(?:ㆍ|,|및)\s*")
 _PAREN = re.compile(r"\s*\(([^()\"]*)\)")
 _SEP = re.compile(
-    r"\s*(?:ㆍ|,|및|와|과)\s*(?=제\s*\d|같은\s|동[조항호목표]|별표|별지|[가-하]\s*목|\(\d+\)|\d+\)"
+    r"\s*(?:ㆍ|,|및|와|과)\s*(?=제\s*\d|같은\s|동[조항호목표]|별표|별지|[가-하]\s*목|\(\d+\)|\d+\)|비고|연번"
     r"|(?:의\s*)?(?:제목|각\s*[호목]|본문|단서|전단|후단|앞쪽|뒤쪽|앞면|뒷면))"
 )
 _FROM = re.compile(r"\s*(부터|내지)\s*")  # 내지: the older word for 부터 … 까지
@@ -134,6 +155,10 @@ class Step:
             return SUBITEM_LETTERS[int(main) - 1] + "목" + tail
         if self.kind == "subsub":
             return f"{main})"
+        if self.kind == "sub3":
+            return SUBITEM_LETTERS[int(main) - 1] + ")"
+        if self.kind == "row":
+            return f" 연번 {main}"
         if self.kind == "annex":
             return "별표" + (f" {main}{tail}" if main else "") + " "
         if self.kind == "form":
@@ -216,7 +241,8 @@ def _own_steps(text: str, pos: int) -> tuple[list[Step], int]:
     steps: list[Step] = []
     while True:
         if m := _FORM.match(text, pos):
-            steps.append(Step("form", _number(m.group(1), m.group(2)) if m.group(1) else ""))
+            main, branch = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            steps.append(Step("form", _number(main, branch) if main else ""))
         elif m := _ANNEX.match(text, pos):
             if "별표" not in m.group(0):
                 break
@@ -230,9 +256,17 @@ def _own_steps(text: str, pos: int) -> tuple[list[Step], int]:
         elif m := _SUBITEM.match(text, pos):
             letter = str(SUBITEM_LETTERS.index(m.group(1)) + 1)
             steps.append(Step("subitem", letter + (f"-{int(m.group(2))}" if m.group(2) else "")))
-        elif (not steps or steps[-1].kind == "subitem") and (m := _SUBSUB.match(text, pos)):
+        elif steps and steps[-1].kind in ("item", "subitem") and (m := _CELL.match(text, pos)):
+            pass
+        elif (not steps or steps[-1].kind in ("item", "subitem")) and (
+            m := _SUBSUB.match(text, pos)
+        ):
             steps.append(Step("subsub", str(int(m.group(1) or m.group(2)))))
-        elif steps and (m := _NOTE.match(text, pos)):
+        elif (not steps or steps[-1].kind == "subsub") and (m := _SUB3.match(text, pos)):
+            steps.append(Step("sub3", str(SUBITEM_LETTERS.index(m.group(1)) + 1)))
+        elif (not steps or steps[-1].kind == "annex") and (m := _ROW.match(text, pos)):
+            steps.append(Step("row", m.group(1)))
+        elif m := _NOTE.match(text, pos):
             steps.append(Step("note", ""))
         elif steps and (m := _OF.match(text, pos)):
             pass  # 별표 1의 제4호: a linking 의 between two levels
@@ -276,6 +310,10 @@ def parse_parts(text: str, pos: int) -> tuple[tuple[str, ...], int]:
         pos = m.end()
 
 
+def _in_table(ref: Ref) -> bool:
+    return bool(ref.steps) and ref.steps[0].kind in ("annex", "form")
+
+
 def _column(text: str, pos: int, steps: Steps) -> tuple[str, int]:
     """A column (``처리절차란``) of a 별표 or 별지 reference, as a part, or ``""``."""
     if not steps or steps[0].kind not in ("annex", "form"):
@@ -314,6 +352,8 @@ def _element(text: str, pos: int, context: Steps) -> tuple[Ref | None, int]:
         until, pos = end[0], u.end()
         extra, pos = parse_parts(text, pos)
         parts = parts or extra
+    if r := _PROVISIONS.match(text, pos):
+        pos = r.end()  # 제1항부터 제4항까지의 규정 중: the provisions themselves
     if o := _OUTSIDE.match(text, pos):
         steps, until = steps[:-1], None
         extra, pos = parse_parts(text, o.end())
@@ -359,7 +399,21 @@ def parse_refs(text: str, pos: int, context: Steps) -> tuple[list[Ref], int]:
             refs = _share_column(refs, ref)
         refs.append(ref)
         context = ref.last
+        if ref.steps[-1].kind == "row" and (more_row := _MORE_ROW.match(text, pos)):
+            refs.append(Ref((*ref.steps[:-1], Step("row", more_row.group(1))), ref.part))
+            pos = more_row.end()
+            continue
         sep = _SEP.match(text, pos)
         if sep is None:
-            return refs, pos
+            # 같은 별표 구조장비의 보유기준란 및 구급장비의 보유기준란: another column
+            more = _COLUMN_SEP.match(text, pos)
+            column, end = parse_column(text, more.end()) if more and _in_table(ref) else ("", pos)
+            if not column:
+                return refs, pos
+            plain = tuple(p for p in ref.part if not p.startswith("column:"))
+            refs.append(Ref(ref.steps, (*plain, column), ref.until, ref.note))
+            pos = end
+            sep = _SEP.match(text, pos)
+            if sep is None:
+                return refs, pos
         pos = sep.end()
