@@ -100,3 +100,37 @@ def test_a_bill_text_on_its_own() -> None:
     clause = read_amending_text((FIXTURES / "bill-1544.txt").read_text(encoding="utf-8"), "bill")
     assert clause.amended == "서울특별시 미래전략과제 발굴 및 육성 조례"
     assert clause.text.splitlines()[1].strip().startswith("4. 신기술")
+
+
+NESTED = """---
+제목: 시험법
+---
+## 부칙
+
+부칙 <제300호,2022.3.4>
+
+
+제2조(다른 법률의 개정) ① 법률 제16414호 갑법 일부개정법률 일부를 다음과 같이 개정한다.
+
+
+부칙 제2조에 제3항을 다음과 같이 신설한다.
+
+
+  ③ 을법 일부를 다음과 같이 개정한다.
+
+
+  제18조제1항제2호 중 "가"를 "나"로 한다.
+
+
+② 병법 일부를 다음과 같이 개정한다.
+
+
+제1조 중 "다"를 "라"로 한다.
+"""
+
+
+def test_a_clause_written_anew_inside_a_block_is_its_new_text() -> None:
+    first, second = find_clauses(NESTED, "n.md", "시험법")
+    assert first.amended == "갑법 일부개정법률" and first.amended_number == "16414"
+    assert first.text.split("\n")[-1] == '  제18조제1항제2호 중 "가"를 "나"로 한다.'
+    assert second.amended == "병법"

@@ -37,6 +37,17 @@ def is_image(line: str) -> bool:
     return _IMAGE.match(line.strip()) is not None
 
 
+def marker_number(marker: str) -> str:
+    """The number of a paragraph marker: ``⑤`` → ``5``, ``<21>`` → ``21``."""
+    return marker.strip("<>") if marker.startswith("<") else str(CIRCLED.index(marker) + 1)
+
+
+def paragraph_number(line: str) -> str | None:
+    """The number of the paragraph a line starts (``⑤ …``, ``**⑤**``, ``<21> …``), or None."""
+    m = _PARAGRAPH.match(line.strip())
+    return None if m is None else marker_number(m.group(1))
+
+
 def _number(main: str, branch: str | None) -> str:
     return str(int(main)) + (f"-{int(branch)}" if branch else "")
 
@@ -49,9 +60,7 @@ def line_label(line: str) -> tuple[str, str, str] | None:
     if m := _HEADING.match(s):
         return _HEADING_KIND[m.group(2)], _number(m.group(1), m.group(3)), m.group(4) or ""
     if m := _PARAGRAPH.match(s):
-        marker = m.group(1)
-        number = marker.strip("<>") if marker.startswith("<") else str(CIRCLED.index(marker) + 1)
-        return "para", number, m.group(2)
+        return "para", marker_number(m.group(1)), m.group(2)
     if m := _ITEM.match(s):
         return "item", _number(m.group(1), m.group(2)), m.group(3)
     if m := _SUBITEM.match(s):
@@ -72,13 +81,17 @@ def split_block(lines: list[str], targets: list[Target]) -> list[str] | None:
     text = [line.strip() for line in lines]
     if len(targets) == 1:
         return ["\n".join(text)]
-    if len(text) == len(targets) and all(is_image(line) for line in text):
-        return text  # one image each: 연번 245 및 246을 각각 다음과 같이 신설한다
+    if all(is_image(line) for line in text):
+        # 연번 245 및 246을 각각 다음과 같이 신설한다: one image each, or one for all
+        return text if len(text) == len(targets) else ["\n".join(text)] * len(targets)
+    lasts = {segment_of(t.path) for t in targets}
+    labels = [lab[:2] for line in text if (lab := line_label(line))]
+    if len(lasts) == 1 and labels and labels.count(labels[0]) == 1 and labels[0] in lasts:
+        # 제62조제1항제1호 및 같은 조 제2항제1호를 각각 다음과 같이 한다: one text for both
+        return ["\n".join(text)] * len(targets)
     starts: list[int] = []
     for target in targets:
         kind, number = segment_of(target.path)
-        if target.part and target.part != ("items",):
-            return None
         after = starts[-1] + 1 if starts else 0
         found = next(
             (

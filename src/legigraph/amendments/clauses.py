@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from legigraph.amendments.blocks import is_article_text
+from legigraph.amendments.blocks import CIRCLED, is_article_text, marker_number, paragraph_number
 from legigraph.amendments.model import Clause
+from legigraph.amendments.refs import LAW_NUMBER
 from legigraph.text import nfc
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 HEADER = re.compile(r"일부(?:개정)?를\s*다음과\s*같이\s*개정한다")
 _HEADER_LINE = re.compile(
     rf"^\s*(?:제\s*(?P<art>\d+)\s*조(?:\s*의\s*(?P<artb>\d+))?\s*(?:\([^)]*\))?\s*)?"
@@ -33,8 +33,7 @@ _ADDENDUM = re.compile(
 )
 # A 부칙 article: its heading line 제3조(다른 법률의 개정) …, or 제2조 및 제3조 생략.
 _ADDENDUM_ARTICLE = re.compile(r"^제\s*(\d+)\s*조(?:\s*의\s*(\d+))?\s*(\(|(?=.*생략\s*$))")
-_PARA_START = re.compile(rf"^(?:\*\*)?([{CIRCLED}]|<\d+>)")
-_NUMBERED = re.compile(r"^(?:법률|대통령령|총리령|부령|[가-힣]+부령)\s*제\s*(\d+)\s*호\s*")
+_NUMBERED = re.compile(rf"^{LAW_NUMBER}\s*")
 # Two clauses glued on one line in the source (…한다.⑤ 근로자직업능력 개발법 일부를…).
 _GLUED = re.compile(rf"(?<=한다\.)\s*(?=(?:[{CIRCLED}]|<\d+>)\s*\S)")
 # Words in the titles of 부칙 articles (시행일, 다른 법률의 개정, 경과조치 …): an article
@@ -46,7 +45,7 @@ _ADDENDUM_TITLE = re.compile(
 _OMITTED = re.compile(rf"^(?:\*\*)?(?:[{CIRCLED}]|<\d+>)(?:\*\*)?\s*(?:생략|부터|및)")
 
 
-def _ends_clause(marker: re.Match[str], line: str, para: str, last_sentence: str) -> bool:
+def _ends_clause(number: str, line: str, para: str, last_sentence: str) -> bool:
     """Whether a paragraph line (``⑤ …``) is the 부칙's next paragraph, not new text.
 
     New text is a paragraph only right after a 다음과 같이 sentence (제2조에 제10항을 다음과
@@ -55,13 +54,7 @@ def _ends_clause(marker: re.Match[str], line: str, para: str, last_sentence: str
     """
     if "다음과 같이" not in last_sentence or _OMITTED.match(line):
         return True
-    return bool(para) and _para_number(marker.group(1)) == str(int(para) + 1)
-
-
-def _para_number(marker: str) -> str:
-    if marker.startswith("<"):
-        return marker.strip("<>")
-    return str(CIRCLED.index(marker) + 1)
+    return bool(para) and number == str(int(para) + 1)
 
 
 def _date(text: str) -> str:
@@ -77,7 +70,7 @@ def amended_name(raw: str) -> tuple[str, str]:
     name = raw.strip()
     number = ""
     if m := _NUMBERED.match(name):
-        number, name = m.group(1), name[m.end() :]
+        number, name = m.group("number"), name[m.end() :]
     name = name.strip()
     if name.startswith("「") and name.endswith("」"):
         name = name[1:-1]
@@ -126,7 +119,7 @@ def find_clauses(text: str, where: str = "", title: str = "") -> Iterator[Clause
             continue
         if h.group("art"):
             article = h.group("art") + (f"-{h.group('artb')}" if h.group("artb") else "")
-        para = _para_number(h.group("para")) if h.group("para") else ""
+        para = marker_number(h.group("para")) if h.group("para") else ""
         body: list[str] = [h.group("rest")] if h.group("rest").strip() else []
         last_sentence = body[-1] if body else ""
         j = i + 1
@@ -137,11 +130,14 @@ def find_clauses(text: str, where: str = "", title: str = "") -> Iterator[Clause
                 j += 1
                 continue
             indented = nxt[:1].isspace()
-            if HEADER.search(s) or _ADDENDUM.match(s):
+            # An indented clause right after 다음과 같이 is new text: an amending act's 부칙
+            # clause written anew (부칙 제9조제7항을 다음과 같이 한다. / ⑦ … 일부를 …).
+            nested = indented and "다음과 같이" in last_sentence
+            if (HEADER.search(s) and not nested) or _ADDENDUM.match(s):
                 break
             if (
                 not indented
-                and (p := _PARA_START.match(s))
+                and (p := paragraph_number(s)) is not None
                 and _ends_clause(p, s, para, last_sentence)
             ):
                 break

@@ -22,6 +22,7 @@ from legigraph.amendments.blocks import is_article_text, is_image, split_block
 from legigraph.amendments.errors import AmendmentSyntaxError
 from legigraph.amendments.model import Clause, Kind, Operation, ParsedClause, Target, Unparsed
 from legigraph.amendments.refs import (
+    LAW_NUMBER,
     Ref,
     RefSyntaxError,
     Steps,
@@ -30,7 +31,7 @@ from legigraph.amendments.refs import (
     parse_refs,
 )
 
-_SEPQ = r"\s*(?:,|ㆍ|및|와|과)\s*"
+_SEPQ = r"\s*(?:,|ㆍ|·|및|와|과)\s*"
 _OLD = rf'"(?:.+?)"(?:{_SEPQ}"(?:.+?)")*'
 _NEW = rf'"(?:.*?)"(?:{_SEPQ}"(?:.*?)")*'
 # A verb stem is closed by 한다 (end), 하고/하며 (another segment) or a comma.
@@ -53,7 +54,7 @@ _IN = re.compile(r"\s*에\s*")
 _END = re.compile(r"\s*한다\s*\.?\s*$")
 _CONT = re.compile(r"\s*(?:(?:하고|하며|하여)\s*,?|,)\s*")
 _AMENDING_ACT = re.compile(
-    r"\s*(?P<act>(?:법률|대통령령|총리령|[가-힣]*부령)\s*제\s*\d+\s*호\s*.+?"
+    rf"\s*(?P<act>{LAW_NUMBER}\s*.+?"
     r"(?:일부개정법률|전부개정법률|일부개정령|전부개정령|일부개정규칙|전부개정규칙"
     r"|개정에\s*관한\s*법률|개정에\s*관한\s*대통령령|개정에\s*관한\s*[가-힣]*령"
     r"|(?=\s*부칙\s*제\s*\d)))"  # 법률 제8635호 … 법률 부칙 제3조: that act's own 부칙

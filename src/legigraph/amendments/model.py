@@ -16,7 +16,7 @@ in ``Target.part``: ``heading`` 제목, ``lead`` 각 호 외의 부분 / 각 목
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -120,7 +120,6 @@ class ParsedClause:
     clause: Clause
     operations: tuple[Operation, ...] = ()
     unparsed: tuple[Unparsed, ...] = ()
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def complete(self) -> bool:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from legigraph.amendments.model import Target
 
-# 가나다… is the reader's order of 목 (legigraph.ids); 거너더… follow it in long lists.
-SUBITEM_LETTERS = "가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허"
+# 가나다… is the reader's order of 목 (legigraph.ids); 거너더… and 고노도… follow it.
+SUBITEM_LETTERS = "가나다라마바사아자차카타파하" + "거너더러머버서어저처커터퍼허" + "고노도로모보소오조초코토포호"
 _UNIT_KIND = {
     "편": "part",
     "장": "chapter",
@@ -87,12 +87,13 @@ _PARTS = {
     "뒷면": "back",
 }
 
-_WS = re.compile(r"\s*")
+# A law named by its promulgation number: 법률 제19815호, 대통령령 제25415호, 환경부령 제1182호
+LAW_NUMBER = r"(?:법률|대통령령|총리령|[가-힣]*부령)\s*제\s*(?P<number>\d+)\s*호"
 _STEP = re.compile(r"\s*제\s*(\d+)\s*(편|장|절|관|조|항|호)(?:\s*의\s*(\d+))?(?!\s*서식)")
 _SUBITEM = re.compile(rf"\s*([{SUBITEM_LETTERS}])\s*목(?:\s*의\s*(\d+))?")
 _SUBSUB = re.compile(r"\s*(?:\((\d+)\)|(\d+)\))")
 _SUB3 = re.compile(rf"\s*\(?([{SUBITEM_LETTERS[:14]}])\)")  # 4)가), (2)(가): below a 1)
-_MORE_ROW = re.compile(r"\s*(?:ㆍ|,|및)\s*(?:연번\s*)?(\d+)\s*번?(?![\d호조항)])")
+_MORE_ROW = re.compile(r"\s*(?:ㆍ|·|,|및)\s*(?:연번\s*)?(\d+)\s*번?(?![\d호조항)])")
 _ROW = re.compile(r"\s*(?:중\s*)?연번\s*(\d+)\s*번?(?!\d)")  # 별표 연번 253: a row of a list
 _ANNEX = re.compile(r"\s*\[?별표\s*(?:(\d+)(?:\s*의\s*(\d+))?)?\]?")
 # 별지 제31호서식부터 제33호서식까지: the end of a range may leave out 별지
@@ -112,9 +113,9 @@ _SAME = re.compile(
 _COLUMN_OF = re.compile(r"\s*의(?=\s*(?:제\s*\d|[가-하]\s*목))")
 _OF = re.compile(r"\s*의(?=\s*(?:제\s*\d|[가-하]\s*목|비고))")
 _PART = re.compile(
-    r"\s*(?:의\s*)?(제목\s*외의\s*부분|표\s*외의\s*부분|계산식\s*외의\s*부분|제목"
-    r"|각\s*호\s*외의\s*부분|각\s*목\s*외의\s*부분|본문|단서|전단|후단|각\s*호|각\s*목"
-    r"|앞\s*쪽|앞면|뒤\s*쪽|뒷면|전면|이면|계산식)"
+    r"\s*(?:의\s*)?(제목\s*외의\s*부분|표\s*외의\s*부분|(?:계)?산식\s*외의\s*부분|제목"
+    r"|각\s*호(?:의)?\s*외(?:의)?\s*부[분문]|각\s*목(?:의)?\s*외(?:의)?\s*부[분문]|본문|단서"
+    r"|전단|후단|각\s*호|각\s*목|앞\s*쪽|앞면|뒤\s*쪽|뒷면|전면|이면|(?:계)?산식)"
 )
 # 나목1)부터 4)까지 외의 부분: the text of the provision above them, outside them.
 _PROVISIONS = re.compile(r"\s*의\s*규정(?=\s*(?:중|을|를|에|및|,|ㆍ))")
@@ -125,10 +126,10 @@ _COLUMN = re.compile(
     r'\s*(?:의\s*)?(?P<name>(?!중\s|및\s|제\s*\d)[^\s"「」,]+?'
     r'(?:\s+(?!중\s|중"|제\s*\d)[^\s"「」,]+?){0,12}?)란(?=[\s,ㆍ을를에의중]|$)'
 )
-_COLUMN_SEP = re.compile(r"\s*(?:ㆍ|,|및)\s*")
+_COLUMN_SEP = re.compile(r"\s*(?:ㆍ|·|,|및)\s*")
 _PAREN = re.compile(r"\s*\(([^()\"]*)\)")
 _SEP = re.compile(
-    r"\s*(?:ㆍ|,|및|와|과)\s*(?=제\s*\d|같은\s|동[조항호목표]|별표|별지|[가-하]\s*목|\(\d+\)|\d+\)|비고|연번"
+    r"\s*(?:ㆍ|·|,|및|와|과)\s*(?=제\s*\d|같은\s|동[조항호목표]|별표|별지|[가-하]\s*목|\(\d+\)|\d+\)|비고|연번"
     r"|(?:의\s*)?(?:제목|각\s*[호목]|본문|단서|전단|후단|앞쪽|뒤쪽|앞면|뒷면))"
 )
 _FROM = re.compile(r"\s*(부터|내지)\s*")  # 내지: the older word for 부터 … 까지
@@ -297,12 +298,19 @@ def _one(text: str, pos: int, context: Steps) -> tuple[Steps, int] | None:
     return steps, end
 
 
+def _part_word(word: str) -> str:
+    """The spelling of a part as ``_PARTS`` has it (각 호 외 부분, 산식 … are variants)."""
+    key = re.sub(r"\s+", "", word)
+    key = re.sub(r"^(각[호목])의?외의?부[분문]$", r"\1외의부분", key)
+    return "계" + key if key.startswith("산식") else key
+
+
 def parse_parts(text: str, pos: int) -> tuple[tuple[str, ...], int]:
     """The parts named at ``pos`` (``각 호 외의 부분 본문``) and the position after them."""
     parts: list[str] = []
     while True:
         if m := _PART.match(text, pos):
-            parts.append(_PARTS[re.sub(r"\s+", "", m.group(1))])
+            parts.append(_PARTS[_part_word(m.group(1))])
         elif m := _PAGE.match(text, pos):
             parts.append(f"page:{int(m.group(1))}")  # 별지 제1호서식 제2쪽
         else:

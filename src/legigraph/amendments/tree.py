@@ -64,10 +64,6 @@ class Node:
         for child in self.children:
             yield from child.walk()
 
-    def full_text(self) -> str:
-        """The provision's text and its children's, one line each, as printed."""
-        return "\n".join(node.text for node in self.walk() if node.text)
-
     def move_to(self, path: str) -> None:
         """Give this provision (and everything below it) a new path; identity stays."""
         old = self.path
@@ -109,9 +105,6 @@ class Version:
 
     def copy(self) -> Version:
         return copy.deepcopy(self)
-
-    def paths(self) -> list[str]:
-        return [node.path for node in self.walk()]
 
 
 def place(siblings: list[Node], node: Node) -> None:
