@@ -28,6 +28,7 @@ from legigraph.namespaces import ELI, LG, SCHEMA
 from legigraph.ordinance import LawText, read_law_text, to_graph
 from legigraph.paths import Layout
 from legigraph.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
+from legigraph.worktypes import work_type_code
 
 if TYPE_CHECKING:
     from legigraph.lawgokr import LawGoKrClient
@@ -36,7 +37,6 @@ _CITED_ID = re.compile(r"/eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)")
 KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
 LAW_GO_KR = "https://www.law.go.kr"
 LOD = "http://lod.law.go.kr/resource/LSI"
-KIND_CODES = {"법률": "act", "조례": "ordinance"}
 
 
 @dataclass(frozen=True)
@@ -228,8 +228,9 @@ def describe_record(
         graph.add((work, ELI.passed_by, ids.organisation("seoul-council")))
     graph.add((work, ELI.id_local, Literal(record.law_id)))
     graph.add((work, RDFS.seeAlso, law_page(record)))
-    if record.kind in KIND_CODES:
-        graph.add((work, ELI.work_type, ids.concept("work-type", KIND_CODES[record.kind])))
+    code = work_type_code(record.kind)
+    if code is not None:  # an unknown kind: the ingest reports it (ingest.parse_statute)
+        graph.add((work, ELI.work_type, ids.concept("work-type", code)))
     graph.add((version, RDF.type, LG.OrdinanceVersion if record.is_ordinance else LG.LawVersion))
     graph.add((version, ELI.realizes, work))
     graph.add((work, ELI.is_realized_by, version))
