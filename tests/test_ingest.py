@@ -90,6 +90,22 @@ def test_bill_graph_beside_the_national_graph(national: Path, built: BuildResult
     assert len(quads(national, BILL_GRAPH)) == len(bill) > 3000
 
 
+def test_bill_build_and_ingest_name_a_national_text_alike(built: BuildResult) -> None:
+    """A law in both graphs of one store has one source document with one identifier.
+
+    The bill build reads a committed copy (data/external/legalize-kr/…), the ingest the
+    corpus: both name the text by its path in the legalize-kr layout.
+    """
+    identifier = URIRef("http://purl.org/dc/terms/identifier")
+    bill = Graph().parse(built.out_dir / "legigraph.nt", format="nt")
+    name = "kr/지속가능발전기본법/법률(법률).md"
+    blob = (ROOT / "data" / "external" / "legalize-kr" / name).read_bytes()
+    ingested = Graph().parse(data=parse_statute((name, blob)).nt, format="nt")
+    doc = URIRef("https://w3id.org/legigraph/source/national-014217-238845")
+    assert set(bill.objects(doc, identifier)) == set(ingested.objects(doc, identifier))
+    assert set(bill.objects(doc, identifier)) == {Literal(name)}
+
+
 def test_materialised_citation_counts(national: Path) -> None:
     lg = "https://w3id.org/legigraph/ontology#"
     counts = {(s, p[len(lg) :], o) for s, p, o, _ in quads(national) if p.startswith(lg + "cit")}

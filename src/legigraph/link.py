@@ -188,10 +188,15 @@ def _source(graph: Graph, record: LawRecord, law: LawText | None, data: Path) ->
     graph.add((doc, DCTERMS.title, Literal(title, lang="ko")))
     graph.add((doc, DCTERMS.source, law_page(record)))
     if law is not None:
-        # a relative source (an archive member) is already named relative to its corpus
+        # A national text is named by its path in the legalize-kr layout (kr/{name}/{kind}.md,
+        # as the index has it), wherever the copy read lives: the bill build (a committed
+        # copy under data/) and the national ingest (the corpus) describe the same document,
+        # and in one store they must give it one identifier.
+        # A relative source (an archive member) is already named relative to its corpus.
         where = law.source.resolve() if law.source.is_absolute() else law.source
         name = where.relative_to(data.resolve()) if where.is_relative_to(data.resolve()) else where
-        graph.add((doc, DCTERMS.identifier, Literal(str(name))))
+        corpus_path = record.path if record.path and not record.is_ordinance else str(name)
+        graph.add((doc, DCTERMS.identifier, Literal(corpus_path)))
         graph.add((doc, LG.sha256, Literal(law.sha256)))
     else:
         graph.add((doc, DCTERMS.identifier, Literal(record.path or record.law_id)))
