@@ -90,6 +90,22 @@ def test_bill_graph_beside_the_national_graph(national: Path, built: BuildResult
     assert len(quads(national, BILL_GRAPH)) == len(bill) > 3000
 
 
+def test_bill_build_and_ingest_name_a_national_text_alike(built: BuildResult) -> None:
+    """A law in both graphs of one store has one source document with one identifier.
+
+    The bill build reads a committed copy (data/external/legalize-kr/…), the ingest the
+    corpus: both name the text by its path in the legalize-kr layout.
+    """
+    identifier = URIRef("http://purl.org/dc/terms/identifier")
+    bill = Graph().parse(built.out_dir / "legigraph.nt", format="nt")
+    name = "kr/지속가능발전기본법/법률(법률).md"
+    blob = (ROOT / "data" / "external" / "legalize-kr" / name).read_bytes()
+    ingested = Graph().parse(data=parse_statute((name, blob)).nt, format="nt")
+    doc = URIRef("https://w3id.org/legigraph/source/national-014217-238845")
+    assert set(bill.objects(doc, identifier)) == set(ingested.objects(doc, identifier))
+    assert set(bill.objects(doc, identifier)) == {Literal(name)}
+
+
 def test_materialised_citation_counts(national: Path) -> None:
     lg = "https://w3id.org/legigraph/ontology#"
     counts = {(s, p[len(lg) :], o) for s, p, o, _ in quads(national) if p.startswith(lg + "cit")}
@@ -140,9 +156,13 @@ def test_archive_gives_the_same_triples(tmp_path: Path, national: Path) -> None:
                  "--no-bill"]) == 2  # fmt: skip
 
 
+# Real corpus files the reader used to refuse (a body without articles, a preamble, orphan
+# sub-items, repeated numbers, a broken addendum heading), with their rows of the index.
+REAL = ROOT / "tests" / "fixtures" / "statutes"
+ROOTS = (CORPUS, ROOT / "data" / "external" / "legalize-kr", REAL)
 STATUTES = sorted(
     p.relative_to(root).as_posix()
-    for root in (CORPUS, ROOT / "data" / "external" / "legalize-kr")
+    for root in ROOTS
     for p in root.glob("kr/*/*.md")
     if "깨진법" not in p.parts
 )
@@ -151,7 +171,7 @@ STATUTES = sorted(
 @pytest.mark.parametrize("name", STATUTES)
 def test_fast_writer_gives_the_linking_model(name: str) -> None:
     """The ingest's string writer gives exactly the graph of link.describe_record."""
-    root = CORPUS if (CORPUS / name).exists() else ROOT / "data" / "external" / "legalize-kr"
+    root = next(r for r in ROOTS if (r / name).exists())
     blob = (root / name).read_bytes()
     law = read_law_bytes(Path(name), blob)
     record = statute_record(law, name)
@@ -186,3 +206,58 @@ def test_literal_escaping_parses_back(text: str) -> None:
         g = Graph().parse(data=line, format="nt")
         assert set(g.objects(URIRef("urn:s"), URIRef("urn:p"))) == {term}
     assert "\n" not in escape_literal(text)
+
+
+def test_every_file_is_taken_and_what_it_cannot_structure_is_a_warning(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = ingest_statutes(REAL, store, REAL / "index_all_laws.csv", quiet=True)
+    counts = result.manifest["counts"]
+    assert (counts["files"], counts["works"], counts["skipped"]) == (6, 6, 0)
+    manifest = json.loads(manifest_path(store).read_text(encoding="utf-8"))
+    assert manifest["warnings"] == result.warnings
+    assert counts["warnings"] == len(result.warnings)
+    assert counts["warnings_by_kind"]["repeated-number"] == 10  # 9 in 검찰청법, 1 in 비상대비
+    assert (
+        "kr/과학기술정보통신부소관비상대비에관한법률/시행규칙.md:94: 제3조제2항 repeated "
+        "(first at line 92): kept as para_2~2"
+    ) in result.warnings
+    assert "kr/국무총리비서실직제/대통령령.md:26: addendum heading" in " ".join(result.warnings)
+    # the body of a law without articles, and the second of two paragraphs ②, are provisions
+    law = f"{LAW}001431"  # 연호에 관한 법률
+    assert ask(store, f"<{law}/body> <{ELI}type_subdivision> ?t")
+    assert not ask(store, f"<{law}/body> <{ELI}number> ?n")
+    assert ask(store, f"?p <{ELI}is_part_of> ?a . FILTER (STRENDS(STR(?p), '/art_3/para_2~2'))")
+
+
+WORK_TYPE = "https://w3id.org/legigraph/code/work-type/"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("kr/연호에관한법률/법률.md", "act"),
+        ("kr/검찰청법/군정법령.md", "military-government-ordinance"),
+        ("kr/국무총리비서실직제/대통령령.md", "presidential-decree"),
+        ("kr/과학기술정보통신부소관비상대비에관한법률/시행규칙.md", "ministerial-decree"),
+        ("kr/선거관리위원회공무원윤리강령/중앙선거관리위원회규칙.md", "election-commission-rules"),
+    ],
+)
+def test_work_type_of_each_kind(name: str, code: str) -> None:
+    parsed = parse_statute((name, (REAL / name).read_bytes()))
+    got = Graph().parse(data=parsed.nt, format="nt")
+    assert set(got.objects(None, URIRef(ELI + "work_type"))) == {URIRef(WORK_TYPE + code)}
+    assert parsed.warnings == [] or all(k != "unknown-work-type" for k, _ in parsed.warnings)
+
+
+def test_unknown_kind_is_a_warning_naming_the_file() -> None:
+    name = "kr/연호에관한법률/법률.md"
+    kind = "법령구분: 가상부령".encode()  # no such kind
+    blob = (REAL / name).read_bytes().replace("법령구분: 법률".encode(), kind)
+    parsed = parse_statute((name, blob))
+    assert parsed.error is None
+    got = Graph().parse(data=parsed.nt, format="nt")
+    assert not set(got.objects(None, URIRef(ELI + "work_type")))
+    assert parsed.warnings == [
+        ("unknown-work-type",
+         f"{name}:5: 법령구분 '가상부령' has no concept in code/work-type: no eli:work_type")
+    ]  # fmt: skip

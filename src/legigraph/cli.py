@@ -132,7 +132,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(f"ingested {counts['works']} of {counts['files']} files into {store} "
           f"(graph {result.manifest['graph']}): {counts['provisions']} provisions, "
           f"{counts['triples_written']} triples, {counts['cites_edges']} eli:cites edges; "
-          f"{counts['skipped']} skipped")  # fmt: skip
+          f"{counts['skipped']} skipped, {counts['warnings']} warnings")  # fmt: skip
+    for kind, n in counts["warnings_by_kind"].items():  # each with file:line in the manifest
+        print(f"  warnings: {n} {kind}")
     if bill is not None:
         print(f"bill graph {bill} loaded as {BILL_GRAPH}")
     print(f"manifest: {manifest_path(store.resolve())}")

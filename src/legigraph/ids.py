@@ -18,8 +18,13 @@ SEOUL = "kr-11"  # ISO 3166-2:KR-11, 서울특별시
 KOREA = "kr"
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# One step of a provision path: art_4-2 (제4조의2), para_3, item_7, subitem_2, addendum_8756
+# (-2 for a second addendum of the same 공포번호), preamble (전문) or body (본문, the text of
+# a law without articles). "~2" marks the second occurrence of a number that the source
+# repeats in one place (two paragraphs ④ in one article), so that each stays addressable.
 _PATH_STEP = re.compile(
-    r"^(?:art|para|item|subitem)_[0-9]+(?:-[0-9]+)?$|^addendum_[0-9]+(?:-[0-9]+)?$"
+    r"^(?:art|para|item|subitem)_[0-9]+(?:-[0-9]+)?(?:~[0-9]+)?$"
+    r"|^addendum_[0-9]+(?:-[0-9]+)?$|^preamble$|^body$"
 )
 _DIGITS = re.compile(r"^[0-9]+$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -69,7 +74,8 @@ def provision_path(path: str) -> str:
     steps = path.split("/")
     if not path or not all(_PATH_STEP.match(step) for step in steps):
         raise IdError(
-            f"provision path {path!r} is not of the form art_N[/para_N][/item_N][/subitem_N]"
+            f"provision path {path!r} is not of the form art_N[/para_N][/item_N][/subitem_N],"
+            " addendum_N[/art_N], preamble or body"
         )
     return path
 

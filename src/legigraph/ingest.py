@@ -51,6 +51,7 @@ from legigraph.link import NationalTexts, _resolve_one, describe_record, law_pag
 from legigraph.namespaces import ELI, LG, SCHEMA
 from legigraph.ordinance import LawText, read_law_bytes, subdivision_kind, version_metadata
 from legigraph.resolve import LawIndex, LawRecord, read_law_index
+from legigraph.worktypes import work_type_code
 
 NATIONAL_GRAPH = "https://w3id.org/legigraph/graph/national"
 BILL_GRAPH = "https://w3id.org/legigraph/graph/bill-1544"  # the `legigraph build` graph
@@ -200,7 +201,7 @@ _SUB = {
 }  # fmt: skip
 _KIND_IRIS = {
     kind: f"<{ids.concept('subdivision-type', kind)}>"
-    for kind in ("article", "paragraph", "item", "subitem", "addendum")
+    for kind in ("article", "paragraph", "item", "subitem", "addendum", "preamble", "body")
 }
 
 
@@ -228,7 +229,8 @@ def provision_lines(law: LawText, work: str, version: str, page: str) -> list[st
         label = _ko(prov.label)
         add(f"{w} {t['type']} {t['subdivision']} .")
         add(f"{w} {t['kind']} {_KIND_IRIS[subdivision_kind(prov)]} .")
-        add(f'{w} {t["number"]} "{escape_literal(prov.number)}" .')
+        if prov.number:  # a preamble or body has none
+            add(f'{w} {t["number"]} "{escape_literal(prov.number)}" .')
         add(f"{w} {t['label']} {label} .")
         add(f"{w} {t['part_of']} {w_parent} .")
         add(f"{w_parent} {t['has_part']} {w} .")
@@ -263,6 +265,7 @@ class _Parsed:
     pending: list[tuple[Citation, Citation | None, str]] = field(default_factory=list)
     error: tuple[str, str, str, int | None] | None = None  # InputError's fields
     triples: int = 0
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, "file:line: …")
 
 
 def parse_statute(item: tuple[str, bytes]) -> _Parsed:
@@ -284,6 +287,11 @@ def parse_statute(item: tuple[str, bytes]) -> _Parsed:
     lines = provision_lines(law, str(work), str(version), page)
     parsed = _Parsed(name, buffer.getvalue() + "\n".join(lines) + "\n", record)
     parsed.triples = sink.written + len(lines)
+    if work_type_code(record.kind) is None:
+        line = _front_matter_line(blob, "법령구분")
+        parsed.warnings.append(("unknown-work-type", f"{name}:{line}: 법령구분 {record.kind!r} "
+                                "has no concept in code/work-type: no eli:work_type"))  # fmt: skip
+    parsed.warnings.extend((w.kind, f"{name}:{w.line}: {w.message}") for w in law.warnings)
     for prov in law.walk():
         parsed.paths.append(prov.path)
         parsed.kinds[prov.kind] += 1
@@ -297,6 +305,15 @@ def parse_statute(item: tuple[str, bytes]) -> _Parsed:
             if cit.relation == "explicit":
                 last = cit
     return parsed
+
+
+def _front_matter_line(blob: bytes, key: str) -> int:
+    """The line of ``key:`` in a file's front matter (1 when it is not there)."""
+    prefix = f"{key}:".encode()
+    for number, line in enumerate(blob.split(b"\n", 40)[:40], start=1):
+        if line.startswith(prefix):
+            return number
+    return 1
 
 
 class _CorpusTexts(NationalTexts):
@@ -320,6 +337,7 @@ class IngestResult:
     manifest: dict[str, Any]
     graph: Graph | None = None
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _progress(done: int, total: int, quiet: bool) -> None:
@@ -371,7 +389,7 @@ def ingest_statutes(
     fresh: Path | None = None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            counts, skipped, triples = _build(
+            counts, skipped, warnings, triples = _build(
                 members, index, out, on_error, timings, quiet, workers
             )
         clock = time.perf_counter()
@@ -415,13 +433,14 @@ def ingest_statutes(
             "triples_written": triples,
         },
         "skipped": skipped,
+        "warnings": warnings,
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
     if backend == "oxigraph":
         target = manifest_path(store)
         with atomic_write(target) as handle:
             handle.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    return IngestResult(manifest, graph, skipped)
+    return IngestResult(manifest, graph, skipped, warnings)
 
 
 def _file_hash(path: Path) -> str:
@@ -446,10 +465,16 @@ def _parsed(members: list[Member], workers: int) -> Iterator[_Parsed]:
 def _build(
     members: list[Member], index: LawIndex, out: IO[str], on_error: str,
     timings: dict[str, float], quiet: bool, workers: int,
-) -> tuple[dict[str, Any], list[str], int]:  # fmt: skip
-    """Parse and write every statute, then resolve and write the citations."""
+) -> tuple[dict[str, Any], list[str], list[str], int]:  # fmt: skip
+    """Parse and write every statute, then resolve and write the citations.
+
+    Returns the counts, the skipped files, the warnings (each ``file:line: message``: what
+    the reader kept but could not structure as written, kinds without a work type) and the
+    number of triples written.
+    """
     clock = time.perf_counter()
     skipped: list[str] = []
+    warnings: list[tuple[str, str]] = []
     kinds: Counter[str] = Counter()
     known: dict[str, frozenset[str]] = {}
     pending: list[tuple[Citation, Citation | None, str, str, str]] = []
@@ -469,6 +494,7 @@ def _build(
             continue
         assert record is not None
         out.write(parsed.nt)
+        warnings.extend(parsed.warnings)
         triples += parsed.triples
         works += 1
         kinds.update(parsed.kinds)
@@ -500,8 +526,10 @@ def _build(
         "citations_by_status": dict(sorted(status.items())),
         "citations_resolved": status["resolved"],
         "cites_edges": len(edges),
+        "warnings": len(warnings),
+        "warnings_by_kind": dict(sorted(Counter(kind for kind, _ in warnings).items())),
     }
-    return counts, skipped, triples
+    return counts, skipped, [text for _, text in warnings], triples
 
 
 def law_citations(edges: Iterable[tuple[str, str]]) -> tuple[Counter[str], set[tuple[str, str]]]:

@@ -28,6 +28,7 @@ from legigraph.namespaces import ELI, LG, SCHEMA
 from legigraph.ordinance import LawText, read_law_text, to_graph
 from legigraph.paths import Layout
 from legigraph.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
+from legigraph.worktypes import work_type_code
 
 if TYPE_CHECKING:
     from legigraph.lawgokr import LawGoKrClient
@@ -36,7 +37,6 @@ _CITED_ID = re.compile(r"/eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)")
 KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
 LAW_GO_KR = "https://www.law.go.kr"
 LOD = "http://lod.law.go.kr/resource/LSI"
-KIND_CODES = {"법률": "act", "조례": "ordinance"}
 
 
 @dataclass(frozen=True)
@@ -188,10 +188,15 @@ def _source(graph: Graph, record: LawRecord, law: LawText | None, data: Path) ->
     graph.add((doc, DCTERMS.title, Literal(title, lang="ko")))
     graph.add((doc, DCTERMS.source, law_page(record)))
     if law is not None:
-        # a relative source (an archive member) is already named relative to its corpus
+        # A national text is named by its path in the legalize-kr layout (kr/{name}/{kind}.md,
+        # as the index has it), wherever the copy read lives: the bill build (a committed
+        # copy under data/) and the national ingest (the corpus) describe the same document,
+        # and in one store they must give it one identifier.
+        # A relative source (an archive member) is already named relative to its corpus.
         where = law.source.resolve() if law.source.is_absolute() else law.source
         name = where.relative_to(data.resolve()) if where.is_relative_to(data.resolve()) else where
-        graph.add((doc, DCTERMS.identifier, Literal(str(name))))
+        corpus_path = record.path if record.path and not record.is_ordinance else str(name)
+        graph.add((doc, DCTERMS.identifier, Literal(corpus_path)))
         graph.add((doc, LG.sha256, Literal(law.sha256)))
     else:
         graph.add((doc, DCTERMS.identifier, Literal(record.path or record.law_id)))
@@ -228,8 +233,9 @@ def describe_record(
         graph.add((work, ELI.passed_by, ids.organisation("seoul-council")))
     graph.add((work, ELI.id_local, Literal(record.law_id)))
     graph.add((work, RDFS.seeAlso, law_page(record)))
-    if record.kind in KIND_CODES:
-        graph.add((work, ELI.work_type, ids.concept("work-type", KIND_CODES[record.kind])))
+    code = work_type_code(record.kind)
+    if code is not None:  # an unknown kind: the ingest reports it (ingest.parse_statute)
+        graph.add((work, ELI.work_type, ids.concept("work-type", code)))
     graph.add((version, RDF.type, LG.OrdinanceVersion if record.is_ordinance else LG.LawVersion))
     graph.add((version, ELI.realizes, work))
     graph.add((work, ELI.is_realized_by, version))

@@ -4,6 +4,11 @@ The layout: YAML front matter, ``#####`` article headings ``제N조 (제목)``, 
 starting ``①``/``**①**``, items ``  1.`` (or ``1\.``), sub-items ``가.``, and addenda under
 ``## 부칙`` introduced by ``부칙 <제8756호, 2023.5.22>``. The reader returns plain
 dataclasses; ``to_graph`` turns one version into ELI triples.
+
+The reader takes every file that has front matter and some text: text before the first
+article is the law's 전문 (``preamble``) or, in a law with no articles at all, its 본문
+(``body``); what it cannot structure (a sub-item outside an item, a repeated number) it
+keeps as text or under a distinct path, and reports in ``LawText.warnings`` with the line.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from rdflib import Graph, Literal, URIRef
@@ -25,19 +30,41 @@ from legigraph.errors import InputError
 from legigraph.namespaces import ELI, LG, SCHEMA
 from legigraph.text import has_decomposed_hangul, nfc
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# ①–⑳, then ㉑–㉟ (U+3251…) and ㊱–㊿ (U+32B1…): articles of 직제 rules run past twenty
+# paragraphs.
+CIRCLED = (
+    "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+    + "".join(map(chr, range(0x3251, 0x3260)))
+    + "".join(map(chr, range(0x32B1, 0x32C0)))
+)
 _ARTICLE = re.compile(r"^#{3,6}\s*제\s*(\d+)\s*조(?:\s*의\s*(\d+))?\s*(?:\((.*)\))?\s*$")
 _PARAGRAPH = re.compile(rf"^\s*(?:\*\*)?([{CIRCLED}])(?:\*\*)?\s*(.*)$")
 _ITEM = re.compile(r"^\s*(\d+)(?:의(\d+))?\\?\.\s+(.*)$")
 _SUBITEM = re.compile(rf"^\s*([{ids.SUBITEM_LETTERS}])\\?\.\s+(.*)$")
 _ADDENDUM_ARTICLE = re.compile(r"^제\s*(\d+)\s*조(?:\s*의\s*(\d+))?\s*\(([^)]*)\)\s*(.*)$")
-_ADDENDUM = re.compile(r"^부칙\s*(?:\([^)]*\))?\s*<\s*제\s*(\d+)\s*호\s*,\s*([\d.\s]+)>\s*$")
+_ADDENDUM = re.compile(r"^부칙\s*(\(?)([^)<]*\))?\s*<\s*제\s*(\d+)\s*호\s*,\s*([\d.\s]+)>\s*$")
+# In an addendum that amends another law, "제5조를 다음과 같이 한다." is followed by the
+# new text of 제5조, which is a quotation, not an article of the addendum.
+_QUOTES_NEXT = re.compile(r"다음과\s*같이\s*(?:한다|신설한다)\.?\s*$")
 # libyaml reads front matter about a third faster; its error marks differ, so a broken
 # block is read again by the pure-Python loader to name the line.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MARKER = re.compile(r"\s*<(개정|신설|삭제|전문개정|본조신설)\s+([\d.,\s]+)>")
-_TYPES = {"art": "article", "para": "paragraph", "item": "item", "subitem": "subitem"}
+_TYPES = {"art": "article", "para": "paragraph", "item": "item", "subitem": "subitem",
+          "preamble": "preamble", "body": "body"}  # fmt: skip
 _LABELS = {"art": "조", "para": "항", "item": "호", "subitem": "목"}
+# Text before the first article: 전문 (a preamble, as in 대한민국헌법) when articles
+# follow, 본문 (the whole main text) of a law that has none (repeal Acts, one-sentence
+# decrees such as 연호에 관한 법률).
+PREAMBLE, BODY = "전문", "본문"
+
+
+class ReadWarning(NamedTuple):
+    """Something in a file that the reader kept but could not structure as written."""
+
+    line: int
+    kind: str  # repeated-number | orphan-subitem | item-zero | addendum-heading | …
+    message: str
 
 
 @dataclass
@@ -45,9 +72,9 @@ class Provision:
     """One article, paragraph, item, sub-item or addendum of a version."""
 
     path: str
-    kind: str  # article | paragraph | item | subitem | addendum
+    kind: str  # article | paragraph | item | subitem | addendum | preamble | body
     label: str  # 제7조제4호
-    number: str  # 4, 4-2, 가, 8756
+    number: str  # 4, 4-2, 가, 8756; "" for a preamble or body
     text: str = ""
     heading: str = ""
     markers: list[str] = field(default_factory=list)
@@ -70,6 +97,8 @@ class LawText:
     title: str
     provisions: list[Provision]
     sha256: str
+    # What the reader could not structure as written, in file order.
+    warnings: list[ReadWarning] = field(default_factory=list)
 
     def walk(self) -> Iterator[Provision]:
         for top in self.provisions:
@@ -150,152 +179,236 @@ def read_law_bytes(path: Path, raw: bytes) -> LawText:
         raise InputError(path, "not valid UTF-8", "save the file as UTF-8") from err
     meta, body, first_line = _split_front_matter(path, nfc(text))
     title = str(meta.get("자치법규명") or meta.get("제목") or meta.get("법령명") or "").strip()
-    provisions: list[Provision] = []
-    article: Provision | None = None
-    para: Provision | None = None
-    item: Provision | None = None
-    in_addenda = False
-    addendum: Provision | None = None
-
+    reader = _Reader(path)
     for offset, raw_line in enumerate(body):
-        lineno = first_line + offset
         line = raw_line.rstrip()
         if has_decomposed_hangul(line):
-            raise InputError(path, "decomposed (NFD) Hangul", "normalise to NFC", lineno)
+            raise InputError(
+                path, "decomposed (NFD) Hangul", "normalise to NFC", first_line + offset
+            )
+        if not title and line.strip().startswith("# "):
+            title = line.strip()[2:].strip()
+        reader.line(first_line + offset, line)
+    if not reader.provisions:
+        raise InputError(path, "no articles found", "articles start with ##### 제N조 (제목)")
+    reader.finish()
+    return LawText(path, meta, nfc(title), reader.provisions, hashlib.sha256(raw).hexdigest(),
+                   reader.warnings)  # fmt: skip
+
+
+class _Reader:
+    """The state of reading one file, line by line (``read_law_bytes``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.provisions: list[Provision] = []
+        self.warnings: list[ReadWarning] = []
+        self.article: Provision | None = None  # or the preamble / body before the first one
+        self.para: Provision | None = None
+        self.item: Provision | None = None
+        self.in_addenda = False
+        self.addendum: Provision | None = None
+        self.previous = ""  # the last non-blank line of an addendum
+        self.seen: dict[str, int] = {}  # every path so far, with the line it was read at
+
+    def warn(self, lineno: int, kind: str, message: str) -> None:
+        self.warnings.append(ReadWarning(lineno, kind, message))
+
+    def unique(self, path: str, label: str, lineno: int) -> str:
+        """``path``, or ``path~2``, ``~3`` … when the file already has it (a repeated number).
+
+        ``~`` cannot be read as a branch number (``art_4-2`` is 제4조의2), so the first
+        occurrence keeps the path that citations name and the repeats stay addressable.
+        """
+        if path not in self.seen:
+            self.seen[path] = lineno
+            return path
+        n = 2
+        while f"{path}~{n}" in self.seen:
+            n += 1
+        self.warn(lineno, "repeated-number", f"{label} repeated (first at line {self.seen[path]}): "
+                          f"kept as {path.rpartition('/')[2]}~{n}")  # fmt: skip
+        self.seen[f"{path}~{n}"] = lineno
+        return f"{path}~{n}"
+
+    def line(self, lineno: int, line: str) -> None:
         stripped = line.strip()
         if not stripped or stripped.startswith("# "):
-            if stripped.startswith("# ") and not title:
-                title = stripped[2:].strip()
-            continue
+            return
         if stripped.startswith("## ") and "부칙" in stripped:
-            in_addenda = True
-            article = para = item = None
-            continue
-        if (
-            stripped.startswith("## ")
-            or stripped.startswith("### ")
-            or stripped.startswith("#### ")
-        ):
-            continue  # 편/장/절 headings: structure above articles is not modelled yet
-        if in_addenda:
-            match = _ADDENDUM.match(stripped)
-            if match:
-                number = match.group(1)
-                # The same 공포번호 can head two addenda (an Act amended twice in one
-                # promulgation): later ones get -2, -3 … so every path stays unique.
-                seen = sum(1 for p in provisions if p.kind == "addendum" and p.number == number)
-                addendum = Provision(
-                    path=f"addendum_{number}" + (f"-{seen + 1}" if seen else ""),
-                    kind="addendum",
-                    label=f"부칙 <제{number}호>",
-                    number=number,
-                    heading=stripped,
-                    line=lineno,
-                )
-                provisions.append(addendum)
-            elif addendum is not None and (m := _ADDENDUM_ARTICLE.match(stripped)):
-                number = m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
-                addendum.children.append(
-                    Provision(
-                        f"{addendum.path}/art_{number}",
-                        "article",
-                        f"{addendum.label} {_label(None, 'art', number)}",
-                        number,
-                        m.group(4).strip(),
-                        heading=m.group(3).strip(),
-                        line=lineno,
-                    )
-                )
-            elif addendum is not None and addendum.children:
-                child = addendum.children[-1]
-                child.text = (child.text + " " + stripped).strip()
-            elif addendum is not None:
-                addendum.text = (addendum.text + " " + stripped).strip()
-            else:
-                raise InputError(
-                    path,
-                    "text under 부칙 before any 부칙 <제N호, date> line",
-                    "start each addendum with 부칙 <제N호, YYYY.M.D>",
-                    lineno,
-                )
-            continue
+            self.in_addenda = True
+            self.article = self.para = self.item = None
+            return
+        if stripped.startswith(("## ", "### ", "#### ")):
+            return  # 편/장/절 headings: structure above articles is not modelled yet
+        if self.in_addenda:
+            self.addendum_line(lineno, stripped)
+            self.previous = stripped
+            return
         match = _ARTICLE.match(stripped)
         if match:
             number = match.group(1) + (f"-{match.group(2)}" if match.group(2) else "")
-            heading = (match.group(3) or "").strip()
-            article = Provision(
-                path=f"art_{number}",
+            label = _label(None, "art", number)
+            self.article = Provision(
+                path=self.unique(f"art_{number}", label, lineno),
                 kind="article",
-                label=_label(None, "art", number),
+                label=label,
                 number=number,
-                heading=heading,
+                heading=(match.group(3) or "").strip(),
                 line=lineno,
             )
-            provisions.append(article)
-            para = item = None
-            continue
-        if article is None:
-            raise InputError(
-                path,
-                f"text before the first article: {stripped[:40]!r}",
-                "articles start with ##### 제N조 (제목)",
-                lineno,
-            )
-        text, markers = _strip_markers(stripped)
+            self.provisions.append(self.article)
+            self.para = self.item = None
+            return
+        if self.article is None:
+            # Text before the first article: kept whole, as the preamble (or body).
+            self.article = Provision("preamble", "preamble", PREAMBLE, "", line=lineno)
+            self.provisions.append(self.article)
+            self.seen["preamble"] = lineno
+        if self.article.kind == "preamble" or "\t" in _indent(line):
+            # Lines indented with a tab continue the provision above them: the notes,
+            # tables and quoted old wording that legalize-kr indents, whose "1." or "가."
+            # are not items of the law.
+            self.append(self.item or self.para or self.article, stripped)
+            return
+        self.structured_line(lineno, line, stripped)
+
+    def structured_line(self, lineno: int, line: str, stripped: str) -> None:
+        article = self.article
+        assert article is not None
         if m := _PARAGRAPH.match(stripped):
             number = str(CIRCLED.index(m.group(1)) + 1)
             text, markers = _strip_markers(m.group(2))
-            para = Provision(
-                f"{article.path}/para_{number}",
-                "paragraph",
-                _label(article, "para", number),
-                number,
-                text,
-                markers=markers,
-                line=lineno,
-            )
-            article.children.append(para)
-            item = None
-        elif m := _ITEM.match(line):
+            label = _label(article, "para", number)
+            path = self.unique(f"{article.path}/para_{number}", label, lineno)
+            self.para = Provision(path, "paragraph", label, number, text, markers=markers,
+                                  line=lineno)  # fmt: skip
+            article.children.append(self.para)
+            self.item = None
+        elif (m := _ITEM.match(line)) and m.group(1) != "0":
             number = m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
             text, markers = _strip_markers(m.group(3))
-            parent = para or article
-            item = Provision(
-                f"{parent.path}/item_{number}",
-                "item",
-                _label(parent, "item", number),
-                number,
-                text,
-                markers=markers,
-                line=lineno,
-            )
-            parent.children.append(item)
+            parent = self.para or article
+            label = _label(parent, "item", number)
+            path = self.unique(f"{parent.path}/item_{number}", label, lineno)
+            self.item = Provision(path, "item", label, number, text, markers=markers,
+                                  line=lineno)  # fmt: skip
+            parent.children.append(self.item)
         elif m := _SUBITEM.match(line):
-            if item is None:
-                raise InputError(
-                    path, "sub-item (가.) outside an item", "put 목 under a numbered 호", lineno
-                )
+            if self.item is None:
+                target = self.para or article
+                self.warn(lineno, "orphan-subitem", f"sub-item ({m.group(1)}.) outside an item: "
+                                  f"kept as text of {target.label}")  # fmt: skip
+                self.append(target, stripped)
+                return
             letter = m.group(1)
             number = str(ids.SUBITEM_LETTERS.index(letter) + 1)
             text, markers = _strip_markers(m.group(2))
-            item.children.append(
+            label = self.item.label + f"{letter}목"
+            path = self.unique(f"{self.item.path}/subitem_{number}", label, lineno)
+            self.item.children.append(
+                Provision(path, "subitem", label, letter, text, markers=markers, line=lineno)
+            )
+        else:
+            if _ITEM.match(line):  # "0\. 5밀리그램": a decimal split by the source's escaping
+                message = "item number 0 (a decimal number split at its point): kept as text"
+                self.warn(lineno, "item-zero", message)
+            self.append(self.item or self.para or article, stripped)
+
+    def append(self, target: Provision, stripped: str) -> None:
+        text, markers = _strip_markers(stripped)
+        target.text = (target.text + " " + text).strip()
+        target.markers.extend(markers)
+
+    def addendum_line(self, lineno: int, stripped: str) -> None:
+        addendum = self.addendum
+        match = _ADDENDUM.match(stripped)
+        if match:
+            if match.group(2) and not match.group(1):
+                self.warn(lineno, "addendum-heading", "addendum heading without the opening "
+                          "parenthesis of its name: read as 부칙(…) <제N호, date>")  # fmt: skip
+            number = match.group(3)
+            # The same 공포번호 can head two addenda (an Act amended twice in one
+            # promulgation): later ones get -2, -3 … so every path stays unique.
+            seen = sum(1 for p in self.provisions if p.kind == "addendum" and p.number == number)
+            self.addendum = Provision(
+                path=f"addendum_{number}" + (f"-{seen + 1}" if seen else ""),
+                kind="addendum",
+                label=f"부칙 <제{number}호>",
+                number=number,
+                heading=stripped,
+                line=lineno,
+            )
+            self.seen[self.addendum.path] = lineno
+            self.provisions.append(self.addendum)
+        elif (
+            addendum is not None
+            and (m := _ADDENDUM_ARTICLE.match(stripped))
+            and self.starts_article(m)
+        ):
+            number = m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
+            label = f"{addendum.label} {_label(None, 'art', number)}"
+            addendum.children.append(
                 Provision(
-                    f"{item.path}/subitem_{number}",
-                    "subitem",
-                    item.label + f"{letter}목",
-                    letter,
-                    text,
-                    markers=markers,
+                    self.unique(f"{addendum.path}/art_{number}", label, lineno),
+                    "article",
+                    label,
+                    number,
+                    m.group(4).strip(),
+                    heading=m.group(3).strip(),
                     line=lineno,
                 )
             )
+        elif addendum is not None:
+            target = addendum.children[-1] if addendum.children else addendum
+            target.text = (target.text + " " + stripped).strip()
         else:
-            target = item or para or article
-            target.text = (target.text + " " + text).strip()
-            target.markers.extend(markers)
-    if not provisions:
-        raise InputError(path, "no articles found", "articles start with ##### 제N조 (제목)")
-    return LawText(path, meta, nfc(title), provisions, hashlib.sha256(raw).hexdigest())
+            # Text under 부칙 before any addendum heading: kept with the provision above.
+            if not self.provisions:
+                self.provisions.append(Provision("preamble", "preamble", PREAMBLE, "", line=lineno))
+            last = list(self.provisions[-1].walk())[-1]
+            self.warn(lineno, "text-before-addendum", "text under 부칙 before any "
+                      f"부칙 <제N호, date> line: kept as text of {last.label}")  # fmt: skip
+            last.text = (last.text + " " + stripped).strip()
+
+    def starts_article(self, match: re.Match[str]) -> bool:
+        """Whether a 제N조(…) line of an addendum is its next article, not a quotation.
+
+        Quoted: right after "…를 다음과 같이 한다." (the new wording of another law's
+        article), or numbered no higher than the addendum's last article (quoted wording
+        goes on with the law it amends: 제6조 … 제7조 inside the addendum's 제8조).
+        """
+        if _QUOTES_NEXT.search(self.previous):
+            return False
+        assert self.addendum is not None
+        if not self.addendum.children:
+            return True
+        last = self.addendum.children[-1].number
+        return _article_key(match.group(1), match.group(2)) > _article_key(*_split(last))
+
+    def finish(self) -> None:
+        """Name the text before the first article: 전문, or 본문 when no article follows."""
+        first = self.provisions[0]
+        if first.kind == "preamble" and not any(p.kind == "article" for p in self.provisions):
+            first.path, first.kind, first.label = "body", "body", BODY
+        for prov in (p for top in self.provisions for p in top.walk()):
+            if not prov.text and not prov.children:
+                # A heading with nothing under it: the source lost the text (a deleted
+                # article shows "삭제" in the official text).
+                self.warn(prov.line, "empty-provision", f"{prov.label} has no text and no parts")
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _split(number: str) -> tuple[str, str | None]:
+    main, _, branch = number.partition("-")
+    return main, branch or None
+
+
+def _article_key(main: str, branch: str | None) -> tuple[int, int]:
+    return int(main), int(branch or 0)
 
 
 def subdivision_kind(prov: Provision) -> str:
@@ -322,7 +435,8 @@ def to_graph(
         kind = subdivision_kind(prov)
         graph.add((w_node, RDF.type, ELI.LegalResourceSubdivision))
         graph.add((w_node, ELI.type_subdivision, ids.concept("subdivision-type", kind)))
-        graph.add((w_node, ELI.number, Literal(prov.number)))
+        if prov.number:  # a preamble or body has none
+            graph.add((w_node, ELI.number, Literal(prov.number)))
         graph.add((w_node, RDFS.label, Literal(prov.label, lang=ko)))
         w_parent = ids.provision(work, parent_path) if parent_path else work
         graph.add((w_node, ELI.is_part_of, w_parent))
