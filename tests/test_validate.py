@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -419,9 +420,19 @@ def test_cli_store(
 def test_cli_whole_store(
     built: BuildResult, capsys: pytest.CaptureFixture[str], national: Path
 ) -> None:
-    """--store with no files validates the whole store (the compiler); the fixture corpus
-    cites laws outside it, so it does not conform, and says where."""
+    """--store with no files validates the whole store (the compiler): the fixture corpus
+    conforms; the same store with one law's work type removed does not, and says which law."""
     code, out = cli(built, capsys, "--store", str(national), "--quiet")
-    assert code == 1 and "Violation" in out
+    assert code == 0 and "conforms" in out
+    broken = national.parent / "broken-store"
+    shutil.copytree(national, broken)
+    store = ox.Store(str(broken))
+    work_type = ox.NamedNode("http://data.europa.eu/eli/ontology#work_type")
+    quad = next(iter(store.quads_for_pattern(None, work_type, None)))
+    store.remove(quad)
+    store.flush()
+    del store
+    code, out = cli(built, capsys, "--store", str(broken), "--quiet")
+    assert code == 1 and "Violation" in out and quad.subject.value in out
     code, out = cli(built, capsys)
     assert code == 2 and "nothing to validate" in out
