@@ -182,8 +182,11 @@ def from_ox(term: Any) -> Term:
             return Literal(term.value, lang=term.language)
         if term.datatype.value == str(XSD.string):
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+Progress = Callable[[int, int], None]
 
 
 def load_graph(graph: Graph, store: ox.Store | None = None) -> ox.Store:
@@ -386,6 +389,55 @@ def _mentions_this(node: Any) -> bool:
     return any(isinstance(n, Variable) and str(n) == "this" for n in _walk(node))
 
 
+_LEXEMES = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+
+
+def _this_in_nested_expression(where: str) -> bool:
+    """Whether $this is read by a FILTER or BIND inside a group nested in the WHERE group.
+
+    Read from the query text, whose groups rdflib's algebra flattens: ``{ { FILTER ($this
+    = ex:x) } }`` is a nested group where pre-binding sees $this and a join does not. Inside
+    EXISTS the variable is substituted in both readings, so those groups are not counted.
+    """
+    text = _LEXEMES.sub(" ", where)  # strings, IRIs and comments hold no syntax
+    depth, exists, pending_exists = 0, [], False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "{":
+            depth += 1
+            exists.append(pending_exists)
+            pending_exists = False
+        elif char == "}":
+            depth -= 1
+            if exists:
+                exists.pop()
+        else:
+            word = re.match(r"[A-Za-z]+", text[i:]) if text[i].isalpha() else None
+            if word:
+                keyword = word.group(0).upper()
+                if keyword == "EXISTS":
+                    pending_exists = True
+                elif keyword in ("FILTER", "BIND") and depth >= 2 and not any(exists):
+                    rest = text[i + len(keyword) :]
+                    expression = re.match(r"\s*(?:[\w:]*\s*)\(", rest)
+                    if expression:
+                        start, level, j = i + len(keyword) + expression.end(), 1, 0
+                        for j in range(start, len(text)):
+                            level += {"(": 1, ")": -1}.get(text[j], 0)
+                            if level == 0:
+                                break
+                        if re.search(r"[?$]this\b", text[start:j]):
+                            return True
+                i += len(keyword)
+                continue
+        i += 1
+    return False
+
+
 def _check_select(algebra: Any, owner: Node) -> None:
     """Refuse what cannot be evaluated for all focus nodes at once like pre-binding does.
 
@@ -421,7 +473,8 @@ def _check_select(algebra: Any, owner: Node) -> None:
             return
         if node.name in ("Filter", "Extend") and not top and _mentions_this(node.expr):
             raise UnsupportedShape(owner, "$this in an expression of a nested group")
-        if node.name == "Union" and _mentions_this([n.get("expr") for n in _walk(node)]):
+        expressions = [n.get("expr") for n in _walk(node) if isinstance(n, CompValue)]
+        if node.name == "Union" and _mentions_this(expressions):
             raise UnsupportedShape(owner, "$this in an expression inside UNION")
         children: list[tuple[Any, bool]] = []
         if node.name in ("Filter", "Extend"):
@@ -541,6 +594,8 @@ def parse_sparql_constraint(shape: Shape, node: Node) -> SparqlConstraint:
     except Exception as exc:
         raise UnsupportedShape(shape.node, f"SPARQL syntax error: {exc}") from exc
     _check_select(algebra, shape.node)
+    if _this_in_nested_expression(rest):
+        raise UnsupportedShape(shape.node, "$this in an expression of a nested group")
     projection_text = head.group(2).strip()
     projection = None if projection_text == "*" else tuple(str(v) for v in algebra.algebra.PV)
     if projection_text != "*" and not re.fullmatch(r"([?$]\w+\s*)+", projection_text):
@@ -1244,11 +1299,6 @@ class _Compiler:
                 self.shape_checks(child, _Focus(nested, depth), out, seen)
 
     def messages(self, shape: Shape) -> frozenset[Literal]:
-        if not shape.messages:
-            raise UnsupportedShape(
-                shape.node,
-                "no sh:message: pySHACL's generated messages are not reproduced; add sh:message",
-            )
         return frozenset(shape.messages)
 
     def result(
@@ -1640,6 +1690,7 @@ def run_plan(
     plan: Sequence[RootChecks],
     focus: Sequence[Node] | None = None,
     workers: int = 1,
+    progress: Progress | None = None,
 ) -> list[Result]:
     """Run the checks of every shape that has focus nodes, ``workers`` queries at a time.
 
@@ -1656,20 +1707,35 @@ def run_plan(
         bulk = focus is None and n >= BULK_FOCUS
         return [(c, bulk) for c in root.checks] if n else []
 
+    total, done = sum(len(root.checks) for root in plan), 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None and n:
+            progress(done, total)
+
+    def scheduled(root: RootChecks, n: int) -> list[tuple[Check, bool]]:
+        todo = checks(root, n)
+        tick(len(root.checks) - len(todo))  # no focus nodes: its checks are done
+        return todo
+
     if workers <= 1:
-        return [
-            r
-            for root in plan
-            for check, bulk in checks(root, count(root))
-            for r in run_check(data, check, focus, bulk)
-        ]
+        out: list[Result] = []
+        for root in plan:
+            for check, bulk in scheduled(root, count(root)):
+                out.extend(run_check(data, check, focus, bulk))
+                tick(1)
+        return out
     with ThreadPoolExecutor(workers) as pool:
         counts = {pool.submit(count, root): root for root in plan}
         running = [
             pool.submit(run_check, data, check, focus, bulk)
-            for done in as_completed(counts)
-            for check, bulk in checks(counts[done], done.result())
+            for finished in as_completed(counts)
+            for check, bulk in scheduled(counts[finished], finished.result())
         ]
+        for _ in as_completed(running):
+            tick(1)
         return [r for future in running for r in future.result()]
 
 
@@ -1717,6 +1783,7 @@ def validate_dataset(
     *,
     focus: Sequence[Node] | None = None,
     workers: int = 1,
+    progress: Progress | None = None,
 ) -> tuple[list[Result], Graph]:
     """Validate the data graph of ``data``; results and the report graph.
 
@@ -1725,7 +1792,7 @@ def validate_dataset(
     not on a small one.
     """
     classes = class_hierarchy(data, shapes.class_names())
-    results = run_plan(data, shapes.plan(classes), focus, workers)
+    results = run_plan(data, shapes.plan(classes), focus, workers, progress)
     return results, report_graph(results, shapes.graph)
 
 
@@ -1750,11 +1817,18 @@ def as_validation_result(results: Sequence[Result], report: Graph) -> Validation
 
 
 def validate_store(
-    data: Dataset, shapes: Graph | SparqlShapes, *, workers: int = os.cpu_count() or 1
+    data: Dataset,
+    shapes: Graph | SparqlShapes,
+    *,
+    workers: int = os.cpu_count() or 1,
+    progress: Progress | None = None,
 ) -> ValidationResult:
-    """Validate a store (or some of its graphs) against ``shapes``."""
+    """Validate a store (or some of its graphs) against ``shapes``.
+
+    ``progress(done, total)`` is called after each check.
+    """
     compiled = shapes if isinstance(shapes, SparqlShapes) else SparqlShapes.compile(shapes)
-    results, report = validate_dataset(data, compiled, workers=workers)
+    results, report = validate_dataset(data, compiled, workers=workers, progress=progress)
     return as_validation_result(results, report)
 
 

@@ -47,6 +47,7 @@ def validate_graph(
     shapes = shapes if shapes is not None else load_shapes(layout)
     if engine == ShaclEngine.COMPILER:
         refuse_store_changes(data)
+        engines.refuse_boolean_misreads(shapes, engine)
         with compiler_refusals():
             return validate_rdflib(data, shapes)
     conforms, report = engines.run(engine, data, shapes, focus=focus)
@@ -178,9 +179,11 @@ def validate_store(
     """
     layout = layout or Layout.default()
     shapes_graph = load_shapes(layout, shapes, only=shapes_only)
-    del progress  # TODO(compiler): per-check progress
+    engines.refuse_boolean_misreads(shapes_graph, ShaclEngine.COMPILER)
     with compiler_refusals():
-        return compiled_store(open_dataset(store), shapes_graph, workers=workers or 2)
+        return compiled_store(
+            open_dataset(store), shapes_graph, workers=workers or 2, progress=progress
+        )
 
 
 def refuse_store_changes(data: Graph, files: Sequence[Path] = ()) -> None:

@@ -9,8 +9,8 @@
 - ``pyshacl`` — pySHACL, the reference implementation of the Python ecosystem; slower, and
   it accepts SPARQL the specification forbids, so every shapes graph is first compiled by
   the engine of record, which refuses it (:func:`check_shapes`).
-- ``compiler`` — legigraph's own SHACL-to-SPARQL compiler (``legigraph.shacl.compiler``),
-  the only one that validates the whole national store in time; it reads literals as the
+- ``compiler`` — legigraph's own SHACL-to-SPARQL compiler (``legigraph.shaclsparql``),
+  the only one that validates the whole national store in 24 GB; it reads literals as the
   store holds them, so it refuses new data whose literals a store would change.
 
 All engines run with no inference, no OWL imports and no SHACL-JS: nothing is fetched.
@@ -120,21 +120,26 @@ def run_pyshacl(data: Graph, shapes: Graph, *, inplace: bool = False) -> tuple[b
 BOOLEAN_PARAMETERS = (SH.uniqueLang, SH.closed, SH.deactivated, SH.qualifiedValueShapesDisjoint)
 
 
-def _refuse_pyshacl_misreads(shapes: Graph) -> None:
+def refuse_boolean_misreads(shapes: Graph, engine: ShaclEngine) -> None:
+    """Refuse boolean parameters other than true and false.
+
+    pySHACL and the compiler read them by value, the specification does not (W3C
+    core/property/uniqueLang-002).
+    """
     for parameter in BOOLEAN_PARAMETERS:
         for value in shapes.objects(None, parameter):
             if str(value) not in ("true", "false"):
                 raise ShapesRefused(
                     "(shapes)",
-                    f"sh:{parameter.split('#')[-1]} {value.n3()}: pySHACL reads this as true, the "
-                    "SHACL specification does not",
+                    f"sh:{parameter.split('#')[-1]} {value.n3()}: {engine} reads this as true, "
+                    "the SHACL specification does not",
                     "write true or false, or use --engine turbo",
                 )
 
 
 def _pyshacl(data: Graph, shapes: Graph, focus: list[Node] | None) -> tuple[bool, Graph]:
     check_shapes(shapes)
-    _refuse_pyshacl_misreads(shapes)
+    refuse_boolean_misreads(shapes, ShaclEngine.PYSHACL)
     with parsed_once():
         conforms, report, _ = run_pyshacl(data, shapes)
     if focus is not None:
