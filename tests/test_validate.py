@@ -436,3 +436,22 @@ def test_cli_whole_store(
     assert code == 1 and "Violation" in out and quad.subject.value in out
     code, out = cli(built, capsys)
     assert code == 2 and "nothing to validate" in out
+
+
+def test_cli_warnings_are_listed_and_do_not_fail(
+    built: BuildResult, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Exit 1 means a violation; a result of severity sh:Warning is shown, exit 0."""
+    shapes, data = tmp_path / "shapes.ttl", tmp_path / "data.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass ex:A ;\n"
+        "  sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:severity sh:Warning ;\n"
+        '    sh:message "p wanted"@en ] .\n',
+        encoding="utf-8",
+    )
+    data.write_text("<http://example.org/a> a <http://example.org/A> .\n", encoding="utf-8")
+    for engine in ShaclEngine:
+        code, out = cli(built, capsys, str(data), "--no-context", "--shapes", str(shapes), "--shapes-only",
+                        "--engine", engine)  # fmt: skip
+        assert code == 0 and "0 violation(s), 1 warning(s)" in out and "p wanted" in out, engine

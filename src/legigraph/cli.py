@@ -174,7 +174,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.report:
         with atomic_write(Path(args.report)) as handle:
             handle.write(result.report.serialize(format="turtle"))
-    return EXIT_OK if result.conforms else EXIT_NONCONFORMING
+    # warnings and infos are reported; only a violation makes the data not conform
+    return EXIT_OK if result.violations == 0 else EXIT_NONCONFORMING
 
 
 def _queries(args: argparse.Namespace) -> dict[str, SavedQuery]:

@@ -58,7 +58,10 @@ class ValidationResult:
             if res.value:
                 lines.append(f"  value: {res.value}")
             lines.append(f"  shape: {res.shape}")
+        others = len(self.results) - self.violations
         head = f"{self.violations} violation(s)" if lang == "en" else f"위반 {self.violations}건"
+        if others:
+            head += f", {others} warning(s)" if lang == "en" else f", 경고 {others}건"
         return notes + head + "\n" + "\n".join(lines)
 
 
