@@ -33,7 +33,7 @@ finished, a linear extrapolation (then the engine is not run on larger fractions
 of ``--runs`` runs. Results: ``bench/results/shacl-engines-*.json``; the Markdown tables
 for ``docs/benchmarks.md`` are printed on standard output.
 
-Engines (``ENGINES``): ``compiler`` (``legigraph.shaclsparql`` on Oxigraph; the module is
+Engines (``ENGINES``): ``compiler`` (``legigraph.shacl.compiler`` on Oxigraph; the module is
 named in :func:`compiler_api` only), ``compiler-msg`` (W3C only: the compiler with an
 ``sh:message`` added to each shape it refuses for want of one), ``pyshacl`` (on an rdflib
 graph, the options of ``legigraph.validate.run_pyshacl``, SPARQL texts parsed once),
@@ -117,7 +117,7 @@ def compiler_api() -> Any:
     """The project's SHACL-to-SPARQL compiler: the only place that names its module."""
     with contextlib.suppress(ModuleNotFoundError):
         return importlib.import_module("legigraph.shacl.compiler")
-    return importlib.import_module("legigraph.shaclsparql")
+    return importlib.import_module("legigraph.shacl.compiler")
 
 
 # --- engines -------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from legigraph.shaclsparql import Dataset, SparqlShapes, validate_dataset
+    from legigraph.shacl.compiler import Dataset, SparqlShapes, validate_dataset
 
     clock = time.perf_counter()
     shapes = SparqlShapes.compile(Graph().parse(ROOT / "shapes" / "legigraph.shacl.ttl"))

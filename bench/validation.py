@@ -7,12 +7,12 @@ For one fraction of the statute corpus, in one run:
 
 1. ingest it into a fresh store, with the bill-1544 graph minus the benchmark's new data
    (199 triples: bill 1544, its process, amendments, amending act and the provisions they
-   touch; ``legigraph.shaclcontext.bill_with_amendments``);
-2. validate the new data in the context of that store with ``legigraph.shaclcontext``
+   touch; ``legigraph.shacl.context.bill_with_amendments``);
+2. validate the new data in the context of that store with ``legigraph.shacl.context``
    (compiled; cold = a fresh process that also compiles the shapes and reads the ontology,
    warm = the same validator again);
 3. add the new data to the store (now the national graph and the whole bill graph) and
-   validate all of it with ``legigraph.shaclsparql`` (compiled, one query per CPU at a time);
+   validate all of it with ``legigraph.shacl.compiler`` (compiled, one query per CPU at a time);
 4. baseline: pySHACL on the same whole graph in one call (an rdflib graph of the same
    N-Triples) — the baseline of both 2 and 3;
 5. differentials: the full reports of 3 and 4 are equal; the results of 2 are those of 4 on
@@ -47,7 +47,7 @@ DEFAULT_SOURCE = str(ROOT.parent / "shared" / "national-law" / "statutes-kr.tar.
 
 
 def _keys_json(report: Any) -> list[list[Any]]:
-    from legigraph.shaclsparql import comparable_keys
+    from legigraph.shacl.compiler import comparable_keys
 
     out = []
     for (focus, path, value, shape, component, severity, messages), n in comparable_keys(
@@ -82,7 +82,7 @@ def child_full_sparql(store: str, keys: str) -> None:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from legigraph.shaclsparql import Dataset, SparqlShapes, summary, validate_dataset
+    from legigraph.shacl.compiler import Dataset, SparqlShapes, summary, validate_dataset
 
     t = time.perf_counter()
     shapes = SparqlShapes.compile(Graph().parse(ROOT / "shapes" / "legigraph.shacl.ttl"))
@@ -131,8 +131,9 @@ def child_context_sparql(store: str, new: str, keys: str, reps: str) -> None:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from legigraph.shaclcontext import ContextValidator, fetch_context, ontology_graph
-    from legigraph.shaclsparql import Dataset
+    from legigraph.shacl.compiler import Dataset
+    from legigraph.shacl.context import ContextValidator, fetch_context
+    from legigraph.shacl.shapes import ontology_graph
 
     t = time.perf_counter()
     data = Dataset(ox.Store.read_only(store), union=True)
@@ -193,7 +194,7 @@ def log(text: str) -> None:
 def bench(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     from rdflib import Graph
 
-    from legigraph.shaclcontext import bill_with_amendments
+    from legigraph.shacl.context import bill_with_amendments
 
     built = Path(args.bill)
     if not built.is_file():

@@ -1,4 +1,4 @@
-"""The SHACL profile compiled to SPARQL (legigraph.shaclsparql) gives pySHACL's results.
+"""The SHACL profile compiled to SPARQL (legigraph.shacl.compiler) gives pySHACL's results.
 
 Differential tests, each against pySHACL run as ``legigraph.validate.run_pyshacl`` runs it:
 
@@ -34,16 +34,11 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-import legigraph.shaclsparql as shaclsparql
+import legigraph.shacl.compiler.run as compiler_run
 from legigraph.build import BuildResult
 from legigraph.ingest import ingest_statutes
 from legigraph.namespaces import SH
-from legigraph.shacl.engines import ShaclEngine, run, run_pyshacl
-from legigraph.shacl.prepared import parsed_once
-from legigraph.shaclcontext import (
-    ontology_graph,
-)
-from legigraph.shaclsparql import (
+from legigraph.shacl.compiler import (
     Dataset,
     SparqlShapes,
     UnsupportedShape,
@@ -53,6 +48,9 @@ from legigraph.shaclsparql import (
     to_ox,
     validate_dataset,
 )
+from legigraph.shacl.engines import ShaclEngine, run, run_pyshacl
+from legigraph.shacl.prepared import parsed_once
+from legigraph.shacl.shapes import ontology_graph
 from tests.conftest import ROOT
 from tests.test_shapes import (
     ENTRIES,
@@ -79,7 +77,7 @@ def _prepared_sparql() -> Iterator[None]:
 def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Both query plans: per focus node (few) and values first (many focus nodes)."""
     if request.param == "many":
-        monkeypatch.setattr(shaclsparql, "BULK_FOCUS", 1)
+        monkeypatch.setattr(compiler_run, "BULK_FOCUS", 1)
     return str(request.param)
 
 
@@ -209,9 +207,9 @@ def test_full_results_equal_pyshacl_on_every_constraint(
         dataset = Dataset(load_graph(data))
         focus = None if nodes is None else sorted(nodes, key=lambda n: n.n3())
         few = sparql_keys(dataset, compiled, focus=focus)
-        monkeypatch.setattr(shaclsparql, "BULK_FOCUS", 1)
+        monkeypatch.setattr(compiler_run, "BULK_FOCUS", 1)
         many = sparql_keys(dataset, compiled)
-        monkeypatch.setattr(shaclsparql, "BULK_FOCUS", 20_000)
+        monkeypatch.setattr(compiler_run, "BULK_FOCUS", 20_000)
         if not few == many == comparable_keys(expected):
             mismatches.append([e.name for e in members])
     assert not mismatches

@@ -3,7 +3,7 @@
 - every engine ``validate`` offers either gives the right verdict on literals as written
   (derived integer types, xsd:dateTimeStamp, ill-typed numbers, dates and booleans) or
   refuses with exit 2 — never a wrong verdict;
-- new data in the context of a store (legigraph.shaclcontext) gives, on the nodes it can
+- new data in the context of a store (legigraph.shacl.context) gives, on the nodes it can
   affect, the results pySHACL gives over the whole graph;
 - --shapes / --shapes-only, and shapes files that are refused (owl:imports, SHACL-JS, not
   SHACL, forbidden SPARQL, syntax errors) with file and line, nothing fetched;
@@ -28,10 +28,10 @@ from legigraph.errors import InputError
 from legigraph.ingest import ingest_statutes
 from legigraph.namespaces import ELI_DL
 from legigraph.shacl import engines
+from legigraph.shacl.compiler import Dataset, comparable_keys, from_ox, load_graph
+from legigraph.shacl.context import ContextValidator, bill_with_amendments, fetch_context
 from legigraph.shacl.engines import ShaclEngine, run_pyshacl
-from legigraph.shaclcontext import ContextValidator, bill_with_amendments, fetch_context
-from legigraph.shaclcontext import ontology_graph as read_ontology
-from legigraph.shaclsparql import Dataset, comparable_keys, from_ox, load_graph
+from legigraph.shacl.shapes import ontology_graph as read_ontology
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -375,8 +375,6 @@ def test_context_follows_reads_through_values_back() -> None:
 
     expected = {key(k) for k in pyshacl_keys(union, shapes)}
     for engine in ShaclEngine:
-        if engine == ShaclEngine.COMPILER:
-            continue  # it needs a sh:message on every shape: see tests/test_shaclsparql.py
         result = validator.validate(new, Dataset(load_graph(stored)), engine)
         assert {key(k) for k in comparable_keys(result.report)} == expected, engine
         assert {v.focus_iri for v in result.results} == {EX + "a"}

@@ -25,12 +25,12 @@ from legigraph.literals import store_changes
 from legigraph.namespaces import bind_prefixes
 from legigraph.paths import Layout
 from legigraph.shacl import engines
+from legigraph.shacl.compiler import UnsupportedShape, open_dataset, validate_rdflib
+from legigraph.shacl.compiler import validate_store as compiled_store
+from legigraph.shacl.context import ContextValidator
 from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine, ShapesRefused
 from legigraph.shacl.report import ValidationResult, results_from_report
-from legigraph.shacl.shapes import load_shapes
-from legigraph.shaclcontext import ContextValidator, ontology_graph, open_dataset
-from legigraph.shaclsparql import UnsupportedShape, validate_rdflib
-from legigraph.shaclsparql import validate_store as compiled_store
+from legigraph.shacl.shapes import load_shapes, ontology_graph
 from legigraph.tables import map_table, mapping_for
 
 
@@ -120,7 +120,7 @@ def validate(
     checked with (``Graph()`` for none; default ``build/bill/legigraph.nt``). ``store``: an
     embedded store such as build/national-store: the files are checked against the part of
     the store the shapes read around them, and the results are those on the nodes the files
-    can affect (``legigraph.shaclcontext``). ``shapes``: extra shapes files, added to the
+    can affect (``legigraph.shacl.context``). ``shapes``: extra shapes files, added to the
     profile or, with ``shapes_only``, replacing it. ``max_input_bytes``: the size limit of
     each file (None: no limit). ``progress(done, total)``: called after each file is read
     and when validation is done (steps: the files, then one for validating).

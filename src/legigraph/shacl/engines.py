@@ -9,7 +9,7 @@
 - ``pyshacl`` — pySHACL, the reference implementation of the Python ecosystem; slower, and
   it accepts SPARQL the specification forbids, so every shapes graph is first compiled by
   the engine of record, which refuses it (:func:`check_shapes`).
-- ``compiler`` — legigraph's own SHACL-to-SPARQL compiler (``legigraph.shaclsparql``),
+- ``compiler`` — legigraph's own SHACL-to-SPARQL compiler (``legigraph.shacl.compiler``),
   the only one that validates the whole national store in 24 GB; it reads literals as the
   store holds them, so it refuses new data whose literals a store would change.
 

@@ -101,9 +101,7 @@ def _script(text: str) -> str:
     return "ko" if has_hangul(text) else "en"
 
 
-def results_from_report(
-    report: Graph, data: Graph, shapes: Graph | None = None
-) -> list[Violation]:
+def results_from_report(report: Graph, data: Graph, shapes: Graph | None = None) -> list[Violation]:
     out = []
     for res in report.objects(None, SH.result):  # top level only, not nested sh:detail
         messages = _messages(report, res, shapes)

@@ -85,9 +85,7 @@ def read_shapes(paths: Sequence[Path], graph: Graph | None = None) -> Graph:
     return shapes
 
 
-def load_shapes(
-    layout: Layout, extra: Sequence[Path | str] = (), *, only: bool = False
-) -> Graph:
+def load_shapes(layout: Layout, extra: Sequence[Path | str] = (), *, only: bool = False) -> Graph:
     """The profile (unless ``only``) and the shapes files ``extra``, checked together.
 
     Shapes that the specification forbids are refused here, before any engine runs.
@@ -110,3 +108,10 @@ def load_shapes(
                             err.hint) from err  # fmt: skip
     return shapes
 
+
+def ontology_graph(directory: Path) -> Graph:
+    """The ontology and code lists (every ``*.ttl`` of ``directory``)."""
+    graph = Graph()
+    for path in sorted(Path(directory).glob("*.ttl")):
+        parse_rdf(path, graph)
+    return graph

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -41,14 +40,10 @@ from rdflib.plugins.sparql.parserutils import CompValue, Expr
 from rdflib.term import Node, Variable
 
 from legigraph.errors import InputError
-from legigraph.io import parse_rdf
 from legigraph.namespaces import SH, bind_prefixes
-from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine, run
-from legigraph.shacl.report import ValidationResult, results_from_report
-from legigraph.shaclsparql import (
+from legigraph.shacl.compiler import (
     Dataset,
     Shape,
-    SparqlConstraint,
     SparqlShapes,
     UnsupportedShape,
     as_validation_result,
@@ -57,6 +52,9 @@ from legigraph.shaclsparql import (
     to_ox,
     validate_dataset,
 )
+from legigraph.shacl.compiler.constraints import SparqlConstraint
+from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine, run
+from legigraph.shacl.report import ValidationResult, results_from_report
 
 # A step from one node to others: ("out", p) follows p from subject to object, ("in", p)
 # from object to subject; p None is any predicate; "out*" / "in*" follow p zero or more
@@ -462,7 +460,7 @@ class ContextValidator:
         return ValidationResult(conforms, count, results, report, f"{len(results)} result(s)")
 
 
-# --- the benchmark's new data, and validating files against a store -----------------------
+# --- the bill as new data (the benchmark's and the tests') ---------------------------------
 
 BILL_1544 = URIRef("https://w3id.org/legigraph/eli/dl/kr-11/bill/2024/1544")
 
@@ -495,24 +493,3 @@ def bill_with_amendments(graph: Graph, bill: URIRef = BILL_1544) -> Graph:
         for triple in graph.triples((node, None, None)):
             new.add(triple)
     return new
-
-
-def ontology_graph(directory: Path) -> Graph:
-    """The ontology and code lists (every ``*.ttl`` of ``directory``)."""
-    graph = Graph()
-    for path in sorted(Path(directory).glob("*.ttl")):
-        parse_rdf(path, graph)
-    return graph
-
-
-def open_dataset(store_path: Path) -> Dataset:
-    """An embedded store, read-only, with the union of its graphs as the data graph."""
-    store_path = Path(store_path)
-    if not store_path.is_dir():
-        raise InputError(store_path, "no store here", "give the directory of an embedded store "
-                         "(legigraph ingest statutes … --store DIR)")  # fmt: skip
-    try:
-        store = ox.Store.read_only(str(store_path))
-    except OSError as exc:
-        raise InputError(store_path, f"cannot open the store: {exc}") from exc
-    return Dataset(store, union=True)
