@@ -450,6 +450,6 @@ def test_cli_warnings_are_listed_and_do_not_fail(
     )
     data.write_text("<http://example.org/a> a <http://example.org/A> .\n", encoding="utf-8")
     for engine in ShaclEngine:
-        code, out = cli(built, capsys, str(data), "--no-context", "--shapes", str(shapes), "--shapes-only",
-                        "--engine", engine)  # fmt: skip
+        args = ("--no-context", "--shapes", str(shapes), "--shapes-only", "--engine", engine)
+        code, out = cli(built, capsys, str(data), *args)
         assert code == 0 and "0 violation(s), 1 warning(s)" in out and "p wanted" in out, engine
