@@ -3,8 +3,9 @@
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from legigraph.vocab import LG as LG  # the closed lg: namespace, re-exported
+
 BASE = "https://w3id.org/legigraph/"
-LG = Namespace(BASE + "ontology#")
 LGD = Namespace(BASE)
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ELI_DL = Namespace("http://data.europa.eu/eli/eli-draft-legislation-ontology#")
@@ -13,7 +14,7 @@ SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 PREFIXES: dict[str, Namespace] = {
-    "lg": LG,
+    "lg": Namespace(str(LG)),
     "lgd": LGD,
     "eli": ELI,
     "eli-dl": ELI_DL,

@@ -1,0 +1,94 @@
+"""The lg: vocabulary, closed (an unknown term raises AttributeError).
+
+Generated from ontology/legigraph.ttl by scripts/generate_vocab.py: do not edit;
+tests/test_vocab.py checks that it is up to date.
+"""
+
+from rdflib import URIRef
+from rdflib.namespace import DefinedNamespace, Namespace
+
+
+class LG(DefinedNamespace):
+    """legigraph's own classes and properties (https://w3id.org/legigraph/ontology#)."""
+
+    _NS = Namespace("https://w3id.org/legigraph/ontology#")
+    _fail = True
+
+    AIProject: URIRef  # AI project
+    AmendingAct: URIRef  # amending act
+    Amendment: URIRef  # amendment
+    Bill: URIRef  # bill
+    DefinedTerm: URIRef  # defined term
+    LawVersion: URIRef  # national law version
+    LegalVersion: URIRef  # legal version
+    NationalLaw: URIRef  # national law
+    Ordinance: URIRef  # ordinance
+    OrdinanceVersion: URIRef  # ordinance version
+    PolicyInitiative: URIRef  # policy initiative
+    ProvisionVersion: URIRef  # provision version
+    Quantity: URIRef  # quantity
+    ReportedResult: URIRef  # reported result
+    ReviewOpinion: URIRef  # review opinion
+    ReviewReport: URIRef  # review report
+    SourceLocation: URIRef  # source location
+    affectedProvision: URIRef  # affected provision
+    aiFunction: URIRef  # AI function
+    alreadyCoveredBy: URIRef  # already covered by
+    amendingAct: URIRef  # amending act
+    amendmentType: URIRef  # amendment type
+    applicationArea: URIRef  # application area
+    assessment: URIRef  # assessment
+    baselineValue: URIRef  # baseline value
+    category: URIRef  # category
+    citedByCount: URIRef  # cited-by count
+    citesLaw: URIRef  # cites law
+    citingLawCount: URIRef  # citing-law count
+    contactPerson: URIRef  # contact person
+    dateInForce: URIRef  # date in force
+    definedBy: URIRef  # defined by
+    definedIn: URIRef  # defined in
+    enactedAs: URIRef  # enacted as
+    enumeratesScope: URIRef  # enumerates scope
+    firstLine: URIRef  # first line
+    hasOpinion: URIRef  # has opinion
+    hasQuantity: URIRef  # has quantity
+    implementingBody: URIRef  # implementing body
+    inVersion: URIRef  # in version
+    insertedText: URIRef  # inserted text
+    lastLine: URIRef  # last line
+    lawSerialNumber: URIRef  # law serial number (MST)
+    leadDepartment: URIRef  # lead department
+    legalBasis: URIRef  # legal basis
+    lifecycleStatus: URIRef  # lifecycle status
+    localLawSerialNumber: URIRef  # local-law serial number
+    mainContent: URIRef  # main content
+    mentionedIn: URIRef  # mentioned in
+    numberOfTasks: URIRef  # number of tasks
+    onProvision: URIRef  # on provision
+    opinionText: URIRef  # opinion text
+    orgKind: URIRef  # organisation kind
+    participantCount: URIRef  # participant count
+    periodMonths: URIRef  # period in months
+    plannedDate: URIRef  # planned date
+    promulgationNumber: URIRef  # promulgation number
+    proposalReason: URIRef  # proposal reason
+    proposedAs: URIRef  # proposed as
+    proposedBy: URIRef  # proposed by
+    provisionAfter: URIRef  # provision after
+    provisionBefore: URIRef  # provision before
+    quote: URIRef  # quote
+    reasoning: URIRef  # reasoning
+    reportsPolicy: URIRef  # reports policy
+    reportsResult: URIRef  # reports result
+    responsibleAgent: URIRef  # responsible agent
+    resultOf: URIRef  # result of
+    reviews: URIRef  # reviews
+    revisionNote: URIRef  # revision note
+    serialNumber: URIRef  # serial number
+    sha256: URIRef  # SHA-256 digest
+    sourceDocument: URIRef  # source document
+    targetRank: URIRef  # target rank
+    targetYear: URIRef  # target year
+    technique: URIRef  # technique
+    textAfter: URIRef  # text after
+    textBefore: URIRef  # text before
