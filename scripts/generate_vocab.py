@@ -40,14 +40,17 @@ def render(ontology: Path = ONTOLOGY) -> str:
         "class LG(DefinedNamespace):",
         '    """legigraph\'s own classes and properties (https://w3id.org/legigraph/ontology#)."""',
         "",
-        "    _NS = Namespace(\"" + NS + "\")",
+        '    _NS = Namespace("' + NS + '")',
         "    _fail = True",
         "",
     ]
     for term in terms:
         label = next(
-            (str(o) for o in graph.objects(URIRef(NS + term), RDFS.label)
-             if isinstance(o, Literal) and o.language == "en"),
+            (
+                str(o)
+                for o in graph.objects(URIRef(NS + term), RDFS.label)
+                if isinstance(o, Literal) and o.language == "en"
+            ),
             "",
         )
         lines.append(f"    {term}: URIRef" + (f"  # {label}" if label else ""))
