@@ -239,6 +239,26 @@ def source_location(document: URIRef, fragment: str) -> URIRef:
     return URIRef(f"{document}/{slug(fragment, 'source fragment')}")
 
 
+# --- named graphs of a store ---------------------------------------------------------
+
+
+def graph(name: str) -> URIRef:
+    """A named graph of a store.
+
+    ``national`` (the statutes of ``legigraph ingest``), ``bill-1544`` (the graph
+    ``legigraph build`` writes).
+    """
+    return _iri(f"graph/{slug(name, 'graph name')}")
+
+
+def bill_graph(number: int) -> URIRef:
+    """The named graph holding a bill's build (``graph/bill-1544``)."""
+    return graph(f"bill-{digits(number, '의안번호')}")
+
+
+NATIONAL_GRAPH = graph("national")
+
+
 def external(url: str) -> URIRef:
     """An outside address (law.go.kr …) as an ASCII URI: non-ASCII is percent-encoded."""
     return URIRef(quote(url, safe=":/?#[]@!$&'()*+,;=%-._~"))

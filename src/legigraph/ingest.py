@@ -53,8 +53,8 @@ from legigraph.ordinance import LawText, read_law_bytes, subdivision_kind, versi
 from legigraph.resolve import LawIndex, LawRecord, read_law_index
 from legigraph.worktypes import work_type_code
 
-NATIONAL_GRAPH = "https://w3id.org/legigraph/graph/national"
-BILL_GRAPH = "https://w3id.org/legigraph/graph/bill-1544"  # the `legigraph build` graph
+NATIONAL_GRAPH = str(ids.NATIONAL_GRAPH)
+BILL_GRAPH = str(ids.bill_graph(1544))  # the `legigraph build` graph
 PROGRESS_EVERY = 200
 _XSD_STRING = str(XSD.string)
 
