@@ -621,12 +621,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.filterwarnings("ignore", module="rdflib")
     try:
         code: int = args.func(args)
-    except (InputError, FileNotFoundError, QueryError) as err:
+    except FileNotFoundError as err:
         if args.debug:
             raise
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INPUT
-    except LegigraphError as err:
+    except LegigraphError as err:  # each kind with its exit code (legigraph.errors)
         if args.debug:
             raise
         print(f"error: {err}", file=sys.stderr)

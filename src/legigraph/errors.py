@@ -34,3 +34,7 @@ class InputError(LegigraphError):
 
 class InternalError(LegigraphError):
     """A bug or an engine failure: not the user's input (exit 3)."""
+
+
+class EngineError(InternalError, RuntimeError):
+    """A component legigraph runs failed: Java and HermiT, Virtuoso, an Oxigraph query."""

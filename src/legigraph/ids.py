@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
+from legigraph.errors import EXIT_INPUT, LegigraphError
 from legigraph.namespaces import BASE
 
 SEOUL = "kr-11"  # ISO 3166-2:KR-11, 서울특별시
@@ -35,8 +36,10 @@ _CITE_STEP = re.compile(r"제\s*([0-9]+)\s*(조|항|호)(?:\s*의\s*([0-9]+))?|(
 _STEP_KIND = {"조": "art", "항": "para", "호": "item"}
 
 
-class IdError(ValueError):
-    """An identifier that cannot be turned into a legigraph IRI."""
+class IdError(LegigraphError, ValueError):
+    """An identifier that cannot be turned into a legigraph IRI (exit 2)."""
+
+    exit_code = EXIT_INPUT
 
 
 def _iri(path: str) -> URIRef:

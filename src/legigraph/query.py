@@ -31,7 +31,7 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.term import Node
 
-from legigraph.errors import InputError
+from legigraph.errors import EXIT_INPUT, InputError, LegigraphError
 
 # FROM / FROM NAMED must never make rdflib fetch a file or URL.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -48,8 +48,10 @@ _NOT_IN_IRI = re.compile(r"[\x00-\x20\x7f<>\"{}|^`\\\s]")
 _CHAR_NAMES = {" ": "a space", "\n": "a newline", "\r": "a carriage return", "\t": "a tab"}
 
 
-class QueryError(Exception):
+class QueryError(LegigraphError):
     """A query that cannot run: unknown id, bad parameter, syntax error, refused feature."""
+
+    exit_code = EXIT_INPUT
 
 
 class QueryTimeout(QueryError):

@@ -19,6 +19,8 @@ import owlready2
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from legigraph.errors import EngineError
+
 # Types that make a resource a class, property or ontology rather than an individual.
 _SCHEMA_NAMESPACES = (str(OWL), str(RDF), str(RDFS))
 
@@ -57,7 +59,7 @@ def run_reasoner(graph: Graph) -> ReasonerResult:
     """
     java = shutil.which("java")
     if java is None:
-        raise RuntimeError("HermiT needs a Java runtime (8 or later): put `java` on PATH")
+        raise EngineError("HermiT needs a Java runtime (8 or later): put `java` on PATH")
     owlready2.JAVA_EXE = java
 
     prepared = Graph()

@@ -21,6 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from legigraph.errors import EngineError
 from legigraph.paths import project_root
 
 BINARY = "virtuoso-t"
@@ -100,7 +101,7 @@ def start(workdir: Path, *, timeout: float = 90.0) -> VirtuosoServer:
     probe = f"{server.sparql_url}?query=ASK%7B%7D"
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
+            raise EngineError(
                 f"virtuoso-t exited with {process.returncode}; see {workdir}/server.out"
             )
         try:
@@ -153,7 +154,7 @@ def bulk_load(server: VirtuosoServer, ntriples: Path, graph: str, *, timeout: fl
     target.unlink(missing_ok=True)
     numbers = re.findall(r"(?:^|SQL> )(\d+)\s*$", done.stdout, re.MULTILINE)  # the count
     if done.returncode != 0 or "LOAD-ERROR" in done.stdout or "Error" in done.stdout or not numbers:
-        raise RuntimeError(f"bulk load of {ntriples} failed:\n{done.stdout[-2000:]}{done.stderr}")
+        raise EngineError(f"bulk load of {ntriples} failed:\n{done.stdout[-2000:]}{done.stderr}")
     return int(numbers[-1])
 
 

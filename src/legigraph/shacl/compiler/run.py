@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from legigraph.errors import InputError
+from legigraph.errors import EngineError, InputError
 from legigraph.namespaces import SH, bind_prefixes
 from legigraph.shacl.compiler.checks import plan
 from legigraph.shacl.compiler.constraints import path_sparql
@@ -82,7 +82,7 @@ def run_check(
     try:
         solutions = data.query(query, focus)
     except SyntaxError as exc:  # a bug of the compiler, not of the data
-        raise RuntimeError(f"{check.name}: {exc}\n{query}") from exc
+        raise EngineError(f"{check.name}: {exc}\n{query}") from exc
     rows: list[Row] = [
         tuple(None if s[i] is None else from_ox(s[i]) for i in range(len(check.variables)))
         for s in solutions
