@@ -68,8 +68,8 @@ def main() -> int:
         print(
             f"{qid:<30}" + "".join(f"{statistics.median(timings[e][qid]):>12.2f}" for e in engines)
         )
-    for engine in engines:
-        medians = {q: statistics.median(v) for q, v in timings[engine].items()}
+    for engine_name in engines:
+        medians = {q: statistics.median(v) for q, v in timings[engine_name].items()}
         slowest = max(medians, key=medians.__getitem__)
         print(f"slowest on {engine}: {slowest} {medians[slowest]:.2f} ms")
     args.out.parent.mkdir(parents=True, exist_ok=True)

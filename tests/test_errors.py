@@ -15,8 +15,8 @@ from legigraph.errors import EXIT_INPUT, EXIT_INTERNAL, EngineError, LegigraphEr
 from legigraph.query import QueryError
 
 
-def _all_subclasses(cls: type) -> set[type]:
-    found = set(cls.__subclasses__())
+def _all_subclasses(cls: type[LegigraphError]) -> set[type[LegigraphError]]:
+    found: set[type[LegigraphError]] = set(cls.__subclasses__())
     for sub in list(found):
         found |= _all_subclasses(sub)
     return found

@@ -64,7 +64,7 @@ def test_path_from_citation(label: str, path: str) -> None:
         (lambda: ids.ordinance_version("2229686", "2024-3-26"), "YYYY-MM-DD"),
         (lambda: ids.provision(ids.ordinance(1), "article_3"), "provision path"),
         (lambda: ids.ai_project(2024, 100), "1..99"),
-        (lambda: ids.ai_project(2024, "nineteen"), "whole number"),
+        (lambda: ids.ai_project(2024, "nineteen"), "whole number"),  # type: ignore[arg-type]
         (lambda: ids.path_from_citation("제3항조"), "cannot read provision label"),
     ],
 )

@@ -38,9 +38,9 @@ def quads(store: Path, graph: str | None = NATIONAL_GRAPH) -> set[tuple[str, str
     s = ox.Store.read_only(str(store))
     # IRIs by value; objects in N-Triples form (literals keep their language and datatype)
     return {
-        (q.subject.value, q.predicate.value, str(q.object), q.graph_name.value)  # type: ignore[union-attr]
+        (q.subject.value, q.predicate.value, str(q.object), q.graph_name.value)
         for q in s
-        if graph is None or q.graph_name.value == graph  # type: ignore[union-attr]
+        if graph is None or q.graph_name.value == graph
     }
 
 

@@ -166,7 +166,7 @@ def test_store_workers_start_both_ways(
     monkeypatch.setattr(limits, "_threads", lambda: threads)
     with QueryPool(StoreDir(built.out_dir / "store")) as pool:
         answer = pool.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        assert int(answer.rows[0]["n"]) == built.triples
+        assert int(str(answer.rows[0]["n"])) == built.triples
         (pid,) = pool.pids
         parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         assert (parent == os.getpid()) == (threads == 1)

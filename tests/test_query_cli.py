@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -128,8 +129,8 @@ def test_parameter_values_become_rdf_terms(value: str, kind: str, n3: str) -> No
 
 
 def test_adhoc_expression_and_file(
-    built: BuildResult, capsys: pytest.CaptureFixture[str], tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    built: BuildResult, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     text = (
         "PREFIX lg: <https://w3id.org/legigraph/ontology#> "
         "SELECT (COUNT(?p) AS ?n) WHERE { ?p a lg:AIProject }"
