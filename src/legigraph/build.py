@@ -30,11 +30,9 @@ from legigraph.errors import InputError
 from legigraph.io import atomic_write, parse_rdf, replace_directory, staging_dir
 from legigraph.link import LinkResult, link
 from legigraph.literals import canonical_graph
-from legigraph.namespaces import ELI, LG, SCHEMA, bind_prefixes
+from legigraph.namespaces import ELI, KOREAN, LG, SCHEMA, bind_prefixes
 from legigraph.paths import Layout
 from legigraph.validate import validate_graph
-
-KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
 
 
 @dataclass

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from rdflib import Graph
 
@@ -130,17 +130,30 @@ def line_of(path: Path, needles: Iterable[str]) -> int | None:
 
 
 @contextmanager
-def atomic_write(path: Path, mode: str = "w") -> Iterator[IO[str]]:
-    """Write ``path`` through a temporary file renamed into place only on success."""
+def atomic_write(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Write ``path`` through a temporary file renamed into place only on success.
+
+    The one atomic writer: ``"w"`` text (UTF-8, Unix line ends) or ``"wb"`` bytes; the
+    temporary file sits in the same folder and is flushed to disk before the rename.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    text: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
     try:
-        with os.fdopen(fd, mode, encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, mode, **text) as handle:
             yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomic(path: Path, body: bytes) -> None:
+    """Write ``body`` to ``path`` atomically (:func:`atomic_write`)."""
+    with atomic_write(path, "wb") as handle:
+        handle.write(body)
 
 
 STAGING_PREFIX = ".staging-"

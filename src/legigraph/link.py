@@ -24,7 +24,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 
 from legigraph import ids
 from legigraph.citations import Citation, find_citations
-from legigraph.namespaces import ELI, LG, SCHEMA
+from legigraph.namespaces import ELI, KOREAN, LG, SCHEMA
 from legigraph.ordinance import LawText, read_law_text, to_graph
 from legigraph.paths import Layout
 from legigraph.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from legigraph.lawgokr import LawGoKrClient
 
 _CITED_ID = re.compile(r"/eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)")
-KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
 LAW_GO_KR = "https://www.law.go.kr"
 LOD = "http://lod.law.go.kr/resource/LSI"
 
