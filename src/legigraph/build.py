@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, XSD
 from legigraph import ids, ordinance, tables
 from legigraph import store as store_mod
 from legigraph.errors import InputError
-from legigraph.io import atomic_write, parse_rdf, replace_directory, staging_dir
+from legigraph.io import atomic_write, parse_rdf, replace_directory, sorted_ntriples, staging_dir
 from legigraph.link import LinkResult, link
 from legigraph.literals import canonical_graph
 from legigraph.namespaces import ELI, KOREAN, LG, SCHEMA, bind_prefixes
@@ -205,11 +205,6 @@ def _counts(graph: Graph) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _sorted_ntriples(graph: Graph) -> str:
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
-
-
 def build(
     layout: Layout | None = None,
     *,
@@ -242,7 +237,7 @@ def build(
     staging = staging_dir(out)
     try:
         with atomic_write(staging / "legigraph.nt") as handle:
-            handle.write(_sorted_ntriples(graph))
+            handle.write(sorted_ntriples(graph))
         with atomic_write(staging / "legigraph.ttl") as handle:
             handle.write(graph.serialize(format="longturtle"))
         if store:

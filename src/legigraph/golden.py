@@ -22,6 +22,7 @@ from typing import Any
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
+from legigraph.io import sorted_ntriples
 from legigraph.query import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Engine, SavedQuery, run_saved
 from legigraph.results import to_sparql_json
 
@@ -79,9 +80,8 @@ def canonical(graph: Graph) -> Graph:
 
 
 def ntriples(graph: Graph) -> str:
-    """A graph in canonical form as N-Triples, one triple a line, sorted."""
-    text = canonical(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return "".join(f"{line}\n" for line in sorted(set(text.splitlines())) if line.strip())
+    """A graph in canonical form as sorted N-Triples (the form of golden files)."""
+    return sorted_ntriples(canonical(graph))
 
 
 def same_graph(text: str, other: str) -> bool:

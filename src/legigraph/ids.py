@@ -72,6 +72,15 @@ def date(value: str) -> str:
     return value
 
 
+def iso_date(value: str) -> str:
+    """``YYYYMMDD`` (as law.go.kr and legalize-kr write dates) as ``YYYY-MM-DD``.
+
+    Other text is returned stripped and otherwise as it is (callers check it).
+    """
+    text = value.strip()
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}" if re.fullmatch(r"[0-9]{8}", text) else text
+
+
 def provision_path(path: str) -> str:
     """Check a provision path such as ``art_7/item_4``."""
     steps = path.split("/")

@@ -182,3 +182,12 @@ def replace_directory(fresh: Path, target: Path) -> None:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
+
+def sorted_ntriples(graph: Graph) -> str:
+    """``graph`` as N-Triples, one triple a line, sorted, no duplicates.
+
+    The one writer of the sorted form (build outputs, golden results); each caller puts
+    the graph's literals in the form it needs first.
+    """
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return "".join(f"{line}\n" for line in sorted(set(text.splitlines())) if line.strip())

@@ -114,9 +114,7 @@ class LawText:
 def _date(value: Any, path: Path, key: str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value).strip()
-    if re.fullmatch(r"\d{8}", text):
-        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    text = ids.iso_date(str(value))
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError as err:
