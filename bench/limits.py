@@ -1,4 +1,4 @@
-"""What running every query in a worker process costs (legigraph.limits).
+"""What running every query in a worker process costs (legigraph.query.limits).
 
     .venv/bin/python bench/limits.py [--runs 200]     # after `legigraph build`
 
@@ -22,9 +22,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from legigraph.limits import Limits, QueryPool, StoreDir, _evaluate, _result
 from legigraph.paths import Layout
-from legigraph.query import QueryTimeout, bind, load_queries
+from legigraph.query.limits import Limits, QueryPool, StoreDir, _evaluate, _result
+from legigraph.query.saved import QueryTimeout, bind, load_queries
 
 ROWS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10000"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

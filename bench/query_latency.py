@@ -19,7 +19,7 @@ from rdflib import Graph
 
 from legigraph.build import build
 from legigraph.paths import Layout
-from legigraph.query import Engine, OxigraphEngine, RdflibEngine, load_queries, run_saved
+from legigraph.query.saved import Engine, OxigraphEngine, RdflibEngine, load_queries, run_saved
 
 
 def time_engine(engine: Engine, runs: int) -> dict[str, list[float]]:
@@ -51,8 +51,8 @@ def main() -> int:
         "oxigraph": time_engine(OxigraphEngine.open(built.out_dir / "store"), args.runs),
     }
     if args.virtuoso:
-        from legigraph.endpoint import EndpointEngine, push
-        from legigraph.virtuoso import PASSWORD, USER, start
+        from legigraph.stores.remote import EndpointEngine, push
+        from legigraph.stores.virtuoso import PASSWORD, USER, start
 
         server = start(Path(tempfile.mkdtemp(prefix="virtuoso-bench-")))
         try:

@@ -26,7 +26,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from legigraph.literals import exact_literals
+from legigraph.model.literals import exact_literals
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT.parent / "shared" / "w3c-shacl-tests"

@@ -17,9 +17,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
-from legigraph import golden
 from legigraph.build import BuildResult
-from legigraph.query import OxigraphEngine, RdflibEngine, SavedQuery, bind, load_queries
+from legigraph.query import golden
+from legigraph.query.saved import OxigraphEngine, RdflibEngine, SavedQuery, bind, load_queries
 from tests.conftest import ROOT
 
 LGD = "https://w3id.org/legigraph/"

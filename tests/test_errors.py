@@ -9,10 +9,10 @@ import pkgutil
 import pytest
 
 import legigraph
-from legigraph import ids
 from legigraph.cli import main
 from legigraph.errors import EXIT_INPUT, EXIT_INTERNAL, EngineError, LegigraphError
-from legigraph.query import QueryError
+from legigraph.model import ids
+from legigraph.query.saved import QueryError
 
 
 def _all_subclasses(cls: type[LegigraphError]) -> set[type[LegigraphError]]:

@@ -7,8 +7,8 @@ import re
 import pytest
 from rdflib import Graph
 
-from legigraph import ids
-from legigraph.namespaces import SH, bind_prefixes
+from legigraph.model import ids
+from legigraph.model.namespaces import SH, bind_prefixes
 from tests.conftest import ROOT
 
 B = "https://w3id.org/legigraph/"

@@ -23,8 +23,8 @@ from legigraph.ingest import (
     parse_statute,
     statute_record,
 )
-from legigraph.link import describe_record
-from legigraph.ordinance import read_law_bytes
+from legigraph.link.linker import describe_record
+from legigraph.sources.ordinance import read_law_bytes
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"

@@ -1,4 +1,4 @@
-"""Query limits that hold: the worker processes of legigraph.limits on both embedded engines.
+"""Query limits that hold: the worker processes of legigraph.query.limits on both embedded engines.
 
 Each hostile query below runs for hours (or until memory runs out) if nothing stops it:
 the time bounds asserted here are many times the limit, so they hold on a busy machine,
@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from legigraph import limits
 from legigraph.build import BuildResult
 from legigraph.cli import main
 from legigraph.errors import InputError, InternalError
-from legigraph.limits import Limits, QueryPool, StoreDir, format_size, parse_size
-from legigraph.query import (
+from legigraph.query import limits
+from legigraph.query.limits import Limits, QueryPool, StoreDir, format_size, parse_size
+from legigraph.query.saved import (
     OxigraphEngine,
     QueryError,
     QueryMemoryLimit,
@@ -197,7 +197,7 @@ def test_no_worker_left_behind(graph: Graph) -> None:
 ORPHAN = """
 import sys, threading
 from rdflib import Graph, Literal, URIRef
-from legigraph.limits import Limits, QueryPool
+from legigraph.query.limits import Limits, QueryPool
 graph = Graph()
 for i in range(300):
     graph.add((URIRef(f"urn:s{i}"), URIRef("urn:p"), Literal(i)))

@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from legigraph.build import BuildResult
 from legigraph.ingest import ingest_statutes
-from legigraph.query import (
+from legigraph.query.saved import (
     OxigraphEngine,
     RdflibEngine,
     Result,

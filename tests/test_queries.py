@@ -18,10 +18,10 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Identifier
 
-from legigraph import golden
 from legigraph.build import BuildResult
-from legigraph.query import OxigraphEngine, RdflibEngine, bind, run_saved
-from legigraph.results import to_sparql_json
+from legigraph.query import golden
+from legigraph.query.results import to_sparql_json
+from legigraph.query.saved import OxigraphEngine, RdflibEngine, bind, run_saved
 from tests.conftest import ROOT
 from tests.test_cq import PROJECTS, QUERIES, nospace, one, select
 

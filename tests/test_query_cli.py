@@ -11,7 +11,8 @@ import pytest
 
 from legigraph.build import BuildResult
 from legigraph.cli import main
-from legigraph.query import (
+from legigraph.query.results import display_width, from_sparql_json
+from legigraph.query.saved import (
     OxigraphEngine,
     QueryError,
     QueryTimeout,
@@ -20,7 +21,6 @@ from legigraph.query import (
     load_queries,
     to_term,
 )
-from legigraph.results import display_width, from_sparql_json
 from tests.conftest import ROOT
 
 QUERIES = load_queries(ROOT / "queries")

@@ -38,7 +38,7 @@ from rdflib.term import Node
 import legigraph.shacl.compiler.run as compiler_run
 from legigraph.build import BuildResult
 from legigraph.ingest import ingest_statutes
-from legigraph.namespaces import SH
+from legigraph.model.namespaces import SH
 from legigraph.shacl.compiler import (
     Dataset,
     SparqlShapes,

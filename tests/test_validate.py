@@ -26,7 +26,7 @@ from legigraph.build import BuildResult
 from legigraph.cli import main
 from legigraph.errors import InputError
 from legigraph.ingest import ingest_statutes
-from legigraph.namespaces import ELI_DL
+from legigraph.model.namespaces import ELI_DL
 from legigraph.shacl import engines
 from legigraph.shacl.compiler import Dataset, comparable_keys, from_ox, load_graph
 from legigraph.shacl.context import ContextValidator, bill_with_amendments, fetch_context

@@ -24,14 +24,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, XSD
 
-from legigraph import ids, ordinance, tables
-from legigraph import store as store_mod
 from legigraph.errors import InputError
 from legigraph.io import atomic_write, parse_rdf, replace_directory, sorted_ntriples, staging_dir
-from legigraph.link import LinkResult, link
-from legigraph.literals import canonical_graph
-from legigraph.namespaces import ELI, KOREAN, LG, SCHEMA, bind_prefixes
+from legigraph.link.linker import LinkResult, link
+from legigraph.model import ids
+from legigraph.model.literals import canonical_graph
+from legigraph.model.namespaces import ELI, KOREAN, LG, SCHEMA, bind_prefixes
 from legigraph.paths import Layout
+from legigraph.sources import ordinance, tables
+from legigraph.stores import embedded as store_mod
 from legigraph.validate import validate_graph
 
 

@@ -26,10 +26,11 @@ from legigraph.errors import (
 )
 from legigraph.inputs import MAX_INPUT_BYTES
 from legigraph.io import atomic_write
-from legigraph.limits import format_size, parse_size
 from legigraph.paths import Layout
 from legigraph.progress import progress_bar
-from legigraph.query import (
+from legigraph.query.limits import format_size, parse_size
+from legigraph.query.results import FORMATS, GRAPH_FORMATS, render
+from legigraph.query.saved import (
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
@@ -44,7 +45,6 @@ from legigraph.query import (
     run_text,
     to_term,
 )
-from legigraph.results import FORMATS, GRAPH_FORMATS, render
 from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine
 
 
@@ -89,7 +89,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         raise InputError(corpus, "not a directory", "give a legalize-kr checkout or the unpacked "
                          "statutes-kr.tar.xz (tar -xJf statutes-kr.tar.xz -C DIR)")  # fmt: skip
     if args.online:
-        from legigraph.link import fetch_missing_records
+        from legigraph.link.linker import fetch_missing_records
 
         for line in fetch_missing_records(_layout(args)):
             print(line)
@@ -210,7 +210,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 def _engine(args: argparse.Namespace) -> Engine:
     if args.endpoint:
-        from legigraph.endpoint import EndpointEngine
+        from legigraph.stores.remote import EndpointEngine
 
         default_graph = getattr(args, "default_graph", None)
         if default_graph is not None:
@@ -330,7 +330,7 @@ def _read(path: str) -> str:
 
 
 def cmd_golden(args: argparse.Namespace) -> int:
-    from legigraph import golden
+    from legigraph.query import golden
 
     queries = _queries(args)
     limits = {"timeout": args.timeout, "max_memory": args.max_memory}
@@ -348,7 +348,7 @@ def cmd_golden(args: argparse.Namespace) -> int:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from legigraph.endpoint import push
+    from legigraph.stores.remote import push
 
     source = Path(args.file) if args.file else _layout(args).bill_graph
     if not source.exists():

@@ -23,8 +23,8 @@ from legigraph.inputs import (
     check_xml,
     no_document_loading,
 )
-from legigraph.literals import exact_literals
-from legigraph.namespaces import bind_prefixes
+from legigraph.model.literals import exact_literals
+from legigraph.model.namespaces import bind_prefixes
 
 FORMATS = {
     ".ttl": "turtle",
@@ -61,7 +61,7 @@ def parse_rdf(
     The file is checked before and after rdflib reads it (``legigraph.inputs``: size,
     encoding, no DTDs or entities, no remote JSON-LD contexts, valid IRIs, well-typed
     literals) and parsed into a scratch graph first, so a broken file adds nothing to
-    ``graph``; literals keep their lexical forms as written (``legigraph.literals``).
+    ``graph``; literals keep their lexical forms as written (``legigraph.model.literals``).
     """
     path = Path(path)
     if not path.exists():

@@ -22,16 +22,16 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 
-from legigraph import ids
-from legigraph.citations import Citation, find_citations
-from legigraph.namespaces import ELI, KOREAN, LG, SCHEMA
-from legigraph.ordinance import LawText, read_law_text, to_graph
+from legigraph.link.citations import Citation, find_citations
+from legigraph.link.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
+from legigraph.model import ids
+from legigraph.model.namespaces import ELI, KOREAN, LG, SCHEMA
+from legigraph.model.worktypes import work_type_code
 from legigraph.paths import Layout
-from legigraph.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
-from legigraph.worktypes import work_type_code
+from legigraph.sources.ordinance import LawText, read_law_text, to_graph
 
 if TYPE_CHECKING:
-    from legigraph.lawgokr import LawGoKrClient
+    from legigraph.sources.lawgokr import LawGoKrClient
 
 _CITED_ID = re.compile(r"/eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)")
 LAW_GO_KR = "https://www.law.go.kr"
@@ -128,7 +128,7 @@ class NationalTexts:
     def _from_api_cache(self, record: LawRecord) -> LawText | None:
         if self.api_cache is None:
             return None
-        from legigraph.lawgokr import parse_law_detail, parse_ordinance_detail
+        from legigraph.sources.lawgokr import parse_law_detail, parse_ordinance_detail
 
         target = "ordin" if record.is_ordinance else "law"
         path = self.api_cache / target / f"MST{record.serial}.xml"
@@ -404,7 +404,7 @@ def fetch_missing_records(layout: Layout, client: LawGoKrClient | None = None) -
     build reads it from there, offline.
     """
     from legigraph.build import build_graph
-    from legigraph.lawgokr import ApiError, LawGoKrClient
+    from legigraph.sources.lawgokr import ApiError, LawGoKrClient
 
     graph = build_graph(layout)
     index = law_index(layout)

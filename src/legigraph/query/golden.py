@@ -23,8 +23,8 @@ from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
 from legigraph.io import sorted_ntriples
-from legigraph.query import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Engine, SavedQuery, run_saved
-from legigraph.results import to_sparql_json
+from legigraph.query.results import to_sparql_json
+from legigraph.query.saved import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Engine, SavedQuery, run_saved
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

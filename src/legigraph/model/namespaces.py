@@ -3,7 +3,7 @@
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from legigraph.vocab import LG as LG  # the closed lg: namespace, re-exported
+from legigraph.model.vocab import LG as LG  # the closed lg: namespace, re-exported
 
 BASE = "https://w3id.org/legigraph/"
 LGD = Namespace(BASE)

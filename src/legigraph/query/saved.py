@@ -9,7 +9,7 @@ clause is joined only after the WHERE clause, filters included, has been evaluat
 for ASK and CONSTRUCT queries, one placed last in the WHERE group (see :func:`bind`). The
 same text runs unchanged on every engine: rdflib in memory, the embedded pyoxigraph store,
 or any SPARQL 1.1 endpoint. On the embedded engines every query runs in a worker process
-held to a time limit, a memory limit and a row cap (:mod:`legigraph.limits`).
+held to a time limit, a memory limit and a row cap (:mod:`legigraph.query.limits`).
 """
 
 from __future__ import annotations
@@ -402,7 +402,7 @@ class Engine(Protocol):
 
 
 class _PooledEngine:
-    """An embedded engine whose queries run in worker processes (see :mod:`legigraph.limits`).
+    """An embedded engine whose queries run in worker processes (see :mod:`legigraph.query.limits`).
 
     The workers start at the first query and hold the graph or store as it is then; they
     end with :meth:`close`, when the engine is collected, or at exit.
@@ -416,8 +416,8 @@ class _PooledEngine:
         self._lock = threading.Lock()
 
     def pool(self) -> Any:
-        """The :class:`legigraph.limits.QueryPool` that runs this engine's queries."""
-        from legigraph.limits import QueryPool, StoreDir
+        """The :class:`legigraph.query.limits.QueryPool` that runs this engine's queries."""
+        from legigraph.query.limits import QueryPool, StoreDir
 
         with self._lock:
             if self._pool is None:
@@ -434,7 +434,7 @@ class _PooledEngine:
         max_rows: int = DEFAULT_MAX_ROWS,
         max_memory: int = DEFAULT_MAX_MEMORY,
     ) -> Result:
-        from legigraph.limits import Limits
+        from legigraph.query.limits import Limits
 
         pool = self.pool()
         result: Result = pool.run(text, Limits(timeout, max_memory, max_rows))
@@ -494,7 +494,7 @@ class OxigraphEngine(_PooledEngine):
     @classmethod
     def open(cls, path: Path) -> OxigraphEngine:
         """The on-disk store at ``path`` (checked here, opened by the workers)."""
-        from legigraph.limits import StoreDir
+        from legigraph.query.limits import StoreDir
 
         if not path.is_dir():
             raise FileNotFoundError(f"{path}: no store here; run `legigraph build` first")

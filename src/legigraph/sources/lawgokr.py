@@ -29,12 +29,12 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET  # type: ignore[import-untyped]
 
-from legigraph import ordinance as reader  # its patterns, so both importers agree
 from legigraph.errors import InputError
-from legigraph.ids import SUBITEM_LETTERS
 from legigraph.io import write_bytes_atomic
-from legigraph.ordinance import CIRCLED, LawText, Provision
-from legigraph.text import nfc
+from legigraph.model.ids import SUBITEM_LETTERS
+from legigraph.model.text import nfc
+from legigraph.sources import ordinance as reader  # its patterns, so both importers agree
+from legigraph.sources.ordinance import CIRCLED, LawText, Provision
 
 DEFAULT_BASE_URL = "https://www.law.go.kr/DRF"
 CONFIG_PATH = Path("~/.config/legigraph/lawgokr.toml")

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from rdflib import URIRef
 
 from legigraph.errors import EXIT_INPUT, LegigraphError
-from legigraph.namespaces import BASE
+from legigraph.model.namespaces import BASE
 
 SEOUL = "kr-11"  # ISO 3166-2:KR-11, 서울특별시
 KOREA = "kr"
