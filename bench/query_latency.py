@@ -19,7 +19,8 @@ from rdflib import Graph
 
 from legigraph.build import build
 from legigraph.paths import Layout
-from legigraph.query.saved import Engine, OxigraphEngine, RdflibEngine, load_queries, run_saved
+from legigraph.query.engines import Engine, OxigraphEngine, RdflibEngine, run_saved
+from legigraph.query.saved import load_queries
 
 
 def time_engine(engine: Engine, runs: int) -> dict[str, list[float]]:

@@ -19,7 +19,8 @@ from rdflib.term import Identifier, Node
 
 from legigraph.build import BuildResult
 from legigraph.query import golden
-from legigraph.query.saved import OxigraphEngine, RdflibEngine, SavedQuery, bind, load_queries
+from legigraph.query.engines import OxigraphEngine, RdflibEngine
+from legigraph.query.saved import SavedQuery, bind, load_queries
 from tests.conftest import ROOT
 
 LGD = "https://w3id.org/legigraph/"

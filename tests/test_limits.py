@@ -25,14 +25,9 @@ from legigraph.build import BuildResult
 from legigraph.cli import main
 from legigraph.errors import InputError, InternalError
 from legigraph.query import limits
+from legigraph.query.engines import OxigraphEngine, RdflibEngine
 from legigraph.query.limits import Limits, QueryPool, StoreDir, format_size, parse_size
-from legigraph.query.saved import (
-    OxigraphEngine,
-    QueryError,
-    QueryMemoryLimit,
-    QueryTimeout,
-    RdflibEngine,
-)
+from legigraph.query.saved import QueryError, QueryMemoryLimit, QueryTimeout
 from tests.conftest import ROOT
 
 GIB = 2**30

@@ -148,7 +148,8 @@ def test_link_with_a_corpus(tmp_path: Path) -> None:
 def test_online_fetch_of_a_missing_record(tmp_path: Path) -> None:
     import shutil
 
-    from legigraph.link.linker import api_cache, fetch_missing_records
+    from legigraph.build import fetch_missing_records
+    from legigraph.link.linker import api_cache
     from legigraph.sources.lawgokr import LawGoKrClient
     from tests.conftest import copy_project
     from tests.test_lawgokr import GOOD, FakeLawGoKr, Reply, route_key

@@ -18,14 +18,8 @@ from rdflib.term import Node
 
 from legigraph.build import BuildResult
 from legigraph.ingest import ingest_statutes
-from legigraph.query.saved import (
-    OxigraphEngine,
-    RdflibEngine,
-    Result,
-    SavedQuery,
-    load_queries,
-    run_saved,
-)
+from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved
+from legigraph.query.saved import Result, SavedQuery, load_queries
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"

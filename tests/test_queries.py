@@ -20,8 +20,9 @@ from rdflib.term import Identifier
 
 from legigraph.build import BuildResult
 from legigraph.query import golden
+from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved
 from legigraph.query.results import to_sparql_json
-from legigraph.query.saved import OxigraphEngine, RdflibEngine, bind, run_saved
+from legigraph.query.saved import bind
 from tests.conftest import ROOT
 from tests.test_cq import PROJECTS, QUERIES, nospace, one, select
 

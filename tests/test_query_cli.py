@@ -11,9 +11,9 @@ import pytest
 
 from legigraph.build import BuildResult
 from legigraph.cli import main
+from legigraph.query.engines import OxigraphEngine
 from legigraph.query.results import display_width, from_sparql_json
 from legigraph.query.saved import (
-    OxigraphEngine,
     QueryError,
     QueryTimeout,
     check_query,

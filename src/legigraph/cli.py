@@ -28,21 +28,17 @@ from legigraph.inputs import MAX_INPUT_BYTES
 from legigraph.io import atomic_write
 from legigraph.paths import Layout
 from legigraph.progress import progress_bar
+from legigraph.query.engines import Engine, OxigraphEngine, RdflibEngine, run_saved, run_text
 from legigraph.query.limits import format_size, parse_size
 from legigraph.query.results import FORMATS, GRAPH_FORMATS, render
 from legigraph.query.saved import (
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
-    Engine,
-    OxigraphEngine,
     QueryError,
-    RdflibEngine,
     SavedQuery,
     find_query,
     load_queries,
-    run_saved,
-    run_text,
     to_term,
 )
 from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine
@@ -89,7 +85,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         raise InputError(corpus, "not a directory", "give a legalize-kr checkout or the unpacked "
                          "statutes-kr.tar.xz (tar -xJf statutes-kr.tar.xz -C DIR)")  # fmt: skip
     if args.online:
-        from legigraph.link.linker import fetch_missing_records
+        from legigraph.build import fetch_missing_records
 
         for line in fetch_missing_records(_layout(args)):
             print(line)

@@ -22,9 +22,10 @@ from typing import Any
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
-from legigraph.io import sorted_ntriples
+from legigraph.io import atomic_write, sorted_ntriples
+from legigraph.query.engines import Engine, run_saved
 from legigraph.query.results import to_sparql_json
-from legigraph.query.saved import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Engine, SavedQuery, run_saved
+from legigraph.query.saved import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, SavedQuery
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -140,8 +141,6 @@ def regenerate(engine: Engine, queries: Mapping[str, SavedQuery], **limits: Any)
 
     ``limits`` (``timeout``, ``max_memory``) apply to each query.
     """
-    from legigraph.io import atomic_write
-
     written = []
     for query in _bill_queries(queries):
         path = golden_path(query)

@@ -33,6 +33,7 @@ from legigraph.errors import InputError
 from legigraph.io import write_bytes_atomic
 from legigraph.model.ids import SUBITEM_LETTERS
 from legigraph.model.text import nfc
+from legigraph.paths import Layout
 from legigraph.sources import ordinance as reader  # its patterns, so both importers agree
 from legigraph.sources.ordinance import CIRCLED, LawText, Provision
 
@@ -361,8 +362,6 @@ class LawGoKrClient:
         if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
             raise ApiError(base_url, "base URL is not http(s)", f"use {DEFAULT_BASE_URL}")
         if cache_dir is None:
-            from legigraph.paths import Layout  # deferred: only the default needs the checkout
-
             cache_dir = Layout.default().data / "external" / "law-go-kr" / "raw"
         self.base_url, self.cache_dir = base_url.rstrip("/"), Path(cache_dir)
         self.timeout, self.tries, self.backoff = timeout, max(1, tries), backoff
