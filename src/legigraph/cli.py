@@ -190,7 +190,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out(layout, Path(args.file))
     written = write_outputs(result, out)
     _emit("\n".join(result.summary()) + "\n")
-    if not result.conforms:
+    if result.validation is not None and not result.conforms:
         print(result.validation.render(), file=sys.stderr)
     print(f"wrote {out}: {', '.join(p.name for p in written)}")
     return EXIT_OK if result.conforms else EXIT_NONCONFORMING

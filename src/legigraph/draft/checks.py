@@ -83,7 +83,9 @@ def _new_text(applied: Applied) -> list[tuple[str, str]]:
     return out
 
 
-def check_citations(applied: Applied, effective: str, layout: Layout) -> list[CitationCheck]:
+def check_citations(
+    applied: Applied, effective: str, layout: Layout, base_name: str = ""
+) -> list[CitationCheck]:
     """Resolve every citation of the new text as of ``effective``."""
     index = law_index(layout)
     texts = NationalTexts(committed_texts(layout))
@@ -93,7 +95,23 @@ def check_citations(applied: Applied, effective: str, layout: Layout) -> list[Ci
             if cit.relation == "self" or cit.draft:
                 out.append(CitationCheck(label, cit.text, "internal", "", "this law itself"))
                 continue
-            if cit.relation != "explicit" or not cit.law:
+            if cit.relation == "decree":
+                out.append(
+                    CitationCheck(
+                        label,
+                        cit.text,
+                        "internal",
+                        "",
+                        "a delegation to a decree, not a citation of one",
+                    )
+                )
+                continue
+            name = cit.law
+            if cit.relation == "alias" and cit.law == "법" and base_name.endswith("시행령"):
+                name = base_name.removesuffix("시행령").strip()  # 법 in a decree is its Act
+            elif cit.relation != "explicit":
+                name = None
+            if not name:
                 out.append(
                     CitationCheck(
                         label,
@@ -104,7 +122,7 @@ def check_citations(applied: Applied, effective: str, layout: Layout) -> list[Ci
                     )
                 )
                 continue
-            res = index.resolve(cit.law, effective)
+            res = index.resolve(name, effective)
             if res.record is None:
                 out.append(CitationCheck(label, cit.text, res.status, "", res.reason))
                 continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import RDF, Graph
 from rdflib.term import Node
 
 from legigraph.amendments import Version, from_provisions
@@ -24,7 +24,7 @@ from legigraph.draft.render import version_markdown
 from legigraph.draft.source import DraftBill, read_draft
 from legigraph.io import atomic_write
 from legigraph.link import describe_record
-from legigraph.namespaces import bind_prefixes
+from legigraph.namespaces import LG, bind_prefixes
 from legigraph.paths import Layout
 from legigraph.resolve import LawRecord
 from legigraph.shacl.report import ValidationResult
@@ -48,14 +48,14 @@ class DraftResult:
     base: BaseVersion
     applied: Applied
     table: compare.Table
-    graph: Graph
-    validation: ValidationResult
+    graph: Graph | None  # None: no 의안번호, so no bill IRI and no RDF
+    validation: ValidationResult | None
     checks: Checks
     text: str
 
     @property
     def conforms(self) -> bool:
-        return self.validation.conforms
+        return self.validation is None or self.validation.conforms
 
     def summary(self) -> list[str]:
         """What the command prints: what was applied, the checks, the RDF."""
@@ -84,9 +84,12 @@ class DraftResult:
                     f"  {r.source}: {_short(r.predicate)} ← {r.subject}"
                     + (f"  ({r.label})" if r.label else "")
                 )
-        amendments = sum(
-            1 for _ in self.graph.subjects(None, None, unique=True) if "/amendment/" in str(_)
-        )
+        if self.graph is None or self.validation is None:
+            lines.append(
+                "RDF: not written (no 의안번호 in the front matter: the bill's IRI is made from it)"
+            )
+            return lines
+        amendments = len(set(self.graph.subjects(RDF.type, LG.Amendment)))
         verdict = "conforms" if self.conforms else f"{self.validation.violations} violation(s)"
         lines.append(
             f"RDF: {amendments} amendment(s), {len(self.graph)} triples; profile: {verdict}"
@@ -130,14 +133,17 @@ def run_draft(path: Path, layout: Layout | None = None, store: Path | None = Non
     applied = execute(draft, version, tag="draft")
     table = compare.table(applied, draft.title or base.name)
     context = _context(layout, base, applied)
-    graph = draft_graph(draft, base, applied, context, layout.root)
-    focus: set[Node] = set(graph.subjects())
-    merged = bind_prefixes(Graph())
-    merged += context
-    merged += graph
-    validation = validate_graph(merged, layout=layout, focus=focus)
+    graph: Graph | None = None
+    validation: ValidationResult | None = None
+    if draft.number:
+        graph = draft_graph(draft, base, applied, context, layout.root)
+        focus: set[Node] = set(graph.subjects())
+        merged = bind_prefixes(Graph())
+        merged += context
+        merged += graph
+        validation = validate_graph(merged, layout=layout, focus=focus)
     checks = ripple(applied, base, context, store)
-    checks.citations = check_citations(applied, draft.effective, layout)
+    checks.citations = check_citations(applied, draft.effective, layout, base.name)
     meta = {
         "제목": applied.after.title or base.name,
         "개정대상": f"제{base.number}호",
@@ -163,13 +169,13 @@ def write_outputs(result: DraftResult, out: Path) -> list[Path]:
         "comparison.csv": compare.csv_text(result.table),
         "checks.txt": "\n".join(result.summary()) + "\n",
     }
-    if result.conforms:
+    if result.conforms and result.graph is not None:
         files["bill.ttl"] = result.graph.serialize(format="longturtle")
     written = []
     for name, content in files.items():
         with atomic_write(out / name) as handle:
             handle.write(content)
         written.append(out / name)
-    if not result.conforms:
+    if "bill.ttl" not in files:
         (out / "bill.ttl").unlink(missing_ok=True)  # a stale one would pass for this draft's
     return written
