@@ -221,3 +221,25 @@ def test_bad_input_exits_2_with_the_line(
     if "is not in" in message:
         assert f"{path}:12:" in err  # the line of the sentence in the file
     assert not (tmp_path / "out").exists()
+
+
+def test_with_a_store_the_law_and_what_cites_it_come_from_the_store(
+    built: BuildResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from legigraph.ingest import ingest_statutes
+
+    store = tmp_path / "store"
+    corpus = FIXTURES / "corpus"
+    ingest_statutes(corpus, store, corpus / "index_all_laws.csv", quiet=True, workers=1)
+    draft = tmp_path / "repeal.md"
+    draft.write_text(
+        "---\n대상: 가나다법\n시행일: 2021-01-01\n---\n가나다법 일부개정법률안\n\n"
+        "가나다법 일부를 다음과 같이 개정한다.\n\n제2조제1항제2호를 삭제한다.\n",
+        encoding="utf-8",
+    )
+    assert _cli(built, str(draft), "--store", str(store), "--out", str(tmp_path / "o")) == 0
+    out = capsys.readouterr().out
+    assert "ripple: 제2조제1항제2호 (→ 삭제) is referred to by 1" in out
+    assert "national store: eli:cites ← https://w3id.org/legigraph/eli/kr/law/900002/art_2" in out
+    table = (tmp_path / "o" / "comparison.md").read_text(encoding="utf-8")
+    assert "<u>삭 제</u>" in table

@@ -190,8 +190,9 @@ def ripple(applied: Applied, base: BaseVersion, context: Graph, store: Path | No
                 name = _label_ko(context, s)
                 checks.ripple.append(Reference(label, becomes, "bill build", str(s), str(p), name))
         if store is not None:
+            known = {(r.subject, r.predicate) for r in checks.ripple}
             for _, subject, predicate, name in citing(store, [str(t) for t in targets]):
-                if URIRef(predicate) not in _STRUCTURAL:
+                if URIRef(predicate) not in _STRUCTURAL and (subject, predicate) not in known:
                     checks.ripple.append(
                         Reference(label, becomes, "national store", subject, predicate, name)
                     )

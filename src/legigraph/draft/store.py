@@ -21,21 +21,21 @@ _PREFIXES = {
     "schema": "https://schema.org/",
 }
 _LAW = """
-SELECT ?work ?id ?version ?published ?inforce ?number WHERE {
+SELECT ?name ?work ?id ?version ?published ?inforce ?number WHERE {
   ?work a lg:NationalLaw ; rdfs:label ?name ; eli:id_local ?id ; eli:is_realized_by ?version .
   ?version a lg:LawVersion ; eli:date_publication ?published ;
       eli:first_date_entry_in_force ?inforce ; lg:promulgationNumber ?number .
 } ORDER BY DESC(?inforce) LIMIT 1
 """
 _PROVISIONS = """
-SELECT ?pv ?position ?text ?title WHERE {
+SELECT ?version ?pv ?position ?text ?title WHERE {
   ?pv lg:inVersion ?version ; schema:position ?position .
   OPTIONAL { ?pv schema:text ?text }
   OPTIONAL { ?pv eli:title ?title }
 }
 """
 _CITING = """
-SELECT DISTINCT ?s ?p ?label WHERE {
+SELECT DISTINCT ?target ?s ?p ?label WHERE {
   ?s ?p ?target .
   OPTIONAL { ?s rdfs:label ?label }
 }

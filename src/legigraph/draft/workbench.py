@@ -17,7 +17,7 @@ from rdflib.term import Node
 from legigraph.amendments import Version, from_provisions
 from legigraph.draft import compare
 from legigraph.draft.base import BaseVersion, find_base
-from legigraph.draft.checks import Checks, check_citations, ripple
+from legigraph.draft.checks import Checks, Reference, check_citations, ripple
 from legigraph.draft.execute import Applied, execute
 from legigraph.draft.rdf import draft_graph, effects
 from legigraph.draft.render import version_markdown
@@ -57,8 +57,11 @@ class DraftResult:
     def conforms(self) -> bool:
         return self.validation is None or self.validation.conforms
 
-    def summary(self) -> list[str]:
-        """What the command prints: what was applied, the checks, the RDF."""
+    def summary(self, full: bool = False) -> list[str]:
+        """What the command prints: what was applied, the checks, the RDF.
+
+        ``full``: every reference, not the first three of a long list (``checks.txt``).
+        """
         d, steps = self.draft, self.applied.steps
         kinds = [e.kind for s in steps for e in effects(s)]
         counts = ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds))
@@ -79,11 +82,17 @@ class DraftResult:
         for label, becomes in c.moved:
             refs = [r for r in c.ripple if r.provision == label]
             lines.append(f"ripple: {label} (→ {becomes}) is referred to by {len(refs)}")
+            groups: dict[tuple[str, str], list[Reference]] = {}
             for r in refs:
-                lines.append(
-                    f"  {r.source}: {_short(r.predicate)} ← {r.subject}"
-                    + (f"  ({r.label})" if r.label else "")
-                )
+                groups.setdefault((r.source, r.predicate), []).append(r)
+            for (source, predicate), group in groups.items():
+                head = f"  {source}: {_short(predicate)} ←"
+                if len(group) > 3 and not full:
+                    names = ", ".join(r.label or r.subject for r in group[:3])
+                    lines.append(f"{head} {len(group)} records ({names}, …; all in checks.txt)")
+                    continue
+                for r in group:
+                    lines.append(f"{head} {r.subject}" + (f"  ({r.label})" if r.label else ""))
         if self.graph is None or self.validation is None:
             lines.append(
                 "RDF: not written (no 의안번호 in the front matter: the bill's IRI is made from it)"
@@ -167,7 +176,7 @@ def write_outputs(result: DraftResult, out: Path) -> list[Path]:
         "comparison.md": compare.markdown(result.table),
         "comparison.html": compare.html_page(result.table),
         "comparison.csv": compare.csv_text(result.table),
-        "checks.txt": "\n".join(result.summary()) + "\n",
+        "checks.txt": "\n".join(result.summary(full=True)) + "\n",
     }
     if result.conforms and result.graph is not None:
         files["bill.ttl"] = result.graph.serialize(format="longturtle")
