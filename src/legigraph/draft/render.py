@@ -8,6 +8,8 @@ Reading the file again gives the same provisions, paths and texts.
 
 from __future__ import annotations
 
+import yaml
+
 from legigraph.amendments import Node, Version
 from legigraph.ids import SUBITEM_LETTERS
 from legigraph.ordinance import CIRCLED
@@ -53,9 +55,8 @@ def provision_lines(node: Node) -> list[str]:
 
 def version_markdown(version: Version, meta: dict[str, str]) -> str:
     """The whole text: front matter from ``meta``, the title, then every provision."""
-    lines = ["---"]
-    lines += [f"{key}: '{value}'" for key, value in meta.items()]
-    lines += ["---", "", f"# {version.title}", ""]
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    lines = ["---", front.rstrip("\n"), "---", "", f"# {version.title}", ""]
     for node in version.nodes:
         lines += provision_lines(node)
     return "\n".join(lines).rstrip() + "\n"

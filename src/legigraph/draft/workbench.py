@@ -64,10 +64,10 @@ class DraftResult:
         """
         d, steps = self.draft, self.applied.steps
         kinds = [e.kind for s in steps for e in effects(s)]
-        counts = ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds))
+        counts = ", ".join(f"{k} {kinds.count(k)}" for k in dict.fromkeys(kinds))
         lines = [
             f"draft {d.path}: 「{self.base.name}」, 시행일 {d.effective}",
-            f"  applied to {self.base.describe()}: {len(steps)} step(s) — {counts}",
+            f"  applied to {self.base.describe()}: {len(steps)} step(s); amendments: {counts}",
         ]
         for row in self.table.rows:
             if row.kind in ("changed", "inserted", "renumbered", "repealed"):
