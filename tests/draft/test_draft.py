@@ -243,3 +243,54 @@ def test_with_a_store_the_law_and_what_cites_it_come_from_the_store(
     assert "national store: eli:cites ← https://w3id.org/legigraph/eli/kr/law/900002/art_2" in out
     table = (tmp_path / "o" / "comparison.md").read_text(encoding="utf-8")
     assert "<u>삭 제</u>" in table
+
+
+def _plain_draft(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "plain.md"
+    path.write_text(
+        "---\n대상: 서울특별시 미래전략과제 발굴 및 육성 조례\n시행일: 2025-01-01\n---\n"
+        f"서울특별시 미래전략과제 발굴 및 육성 조례 일부를 다음과 같이 개정한다.\n\n{body}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_repeal_names_the_provisions_of_the_law_that_cite_it(
+    built: BuildResult, tmp_path: Path
+) -> None:
+    result = run_draft(_plain_draft(tmp_path, "제6조를 삭제한다.\n"), _layout(built))
+    assert result.base.number == "9173"  # in force on the eve of 2025-01-01
+    assert [(r.source, r.subject) for r in result.checks.ripple] == [("text", "제8조")]
+    row = next(r for r in result.table.rows if r.kind == "repealed")
+    assert row.new == (("제6조 ", False), ("삭 제", True))
+    assert "1.∼7. …" in "".join(t for t, _ in row.old)
+    assert result.graph is None  # no 의안번호
+
+
+def test_a_definition_is_compared_with_the_text_it_cites(
+    built: BuildResult, tmp_path: Path
+) -> None:
+    body = (
+        "제2조제2호를 다음과 같이 한다.\n"
+        '  2. "지속가능한 발전"이란 「지속가능발전 기본법」 제2조제2호에 따른 '
+        "지속가능발전을 말한다.\n"
+    )
+    result = run_draft(_plain_draft(tmp_path, body), _layout(built))
+    (check,) = result.checks.citations
+    assert check.status == "resolved"
+    assert check.target == str(ids.provision(ids.national_law("014217"), "art_2/item_2"))
+    assert "the definition differs from the cited text" in check.reason
+
+
+def test_an_unreadable_sentence_exits_2_and_decomposed_hangul_is_normalised(
+    built: BuildResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _plain_draft(tmp_path, "제3조를 어떻게든 고친다.\n")
+    assert _cli(built, str(path)) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:7: cannot read this sentence of the 개정문" in err
+    nfd = tmp_path / "nfd.md"  # NFC once, at reading, as the law texts are read
+    decomposed = BILL.read_text(encoding="utf-8").replace("조례", "\u110c\u1169\u1105\u1168")
+    nfd.write_text(decomposed, encoding="utf-8")
+    assert _cli(built, str(nfd), "--out", str(tmp_path / "nfd")) == 0
+    assert "renumbered 제7조제5호" in capsys.readouterr().out

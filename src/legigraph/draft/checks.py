@@ -13,6 +13,7 @@ since after the draft those references name another provision, or none.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,6 +148,9 @@ def check_citations(
                 continue
             target = ids.provision(work, cit.provisions[0].path) if cit.provisions else work
             note = "checked against its text" if known is not None else "no text at hand"
+            law = texts.get(record) if cit.provisions and known is not None else None
+            if law is not None:
+                note += restates(text[cit.end :], law.find(cit.provisions[0].path).text)
             out.append(
                 CitationCheck(
                     label,
@@ -157,6 +161,20 @@ def check_citations(
                 )
             )
     return out
+
+
+def restates(after: str, cited: str) -> str:
+    """How a definition that says ``…에 따른 X`` compares with the text it cites.
+
+    The words after 에 따른 are compared with the cited provision (``difflib`` ratio; the
+    thresholds of ``legigraph link``'s consistency report): quotes, paraphrases, differs.
+    """
+    if "에 따른" not in after[:12] or not cited:
+        return ""
+    restated = after.split("에 따른", 1)[1].strip()
+    ratio = difflib.SequenceMatcher(None, restated, cited, autojunk=False).ratio()
+    verdict = "quotes" if restated in cited else ("paraphrases" if ratio >= 0.3 else "differs from")
+    return f"; the definition {verdict} the cited text (similarity {ratio:.2f})"
 
 
 def _internal(version: Version, path: str) -> list[tuple[str, str]]:

@@ -131,10 +131,12 @@ def _row(old: Node | None, new: Node) -> Row:
     if old is None:
         return Row("inserted", label, plain(NEW_MARK), plain(f"{prefix(new)} {new.text}", True))
     if new.text == "삭제" and old.text != "삭제":
+        parts = old.children
+        rest = f" {prefix(parts[0])}∼{prefix(parts[-1])} {OMITTED}" if parts else ""
         return Row(
             "repealed",
             label,
-            plain(f"{prefix(old)} {old.text}"),
+            plain(f"{prefix(old)} {old.text}{rest}"),
             (*plain(f"{prefix(new)} "), *plain(REPEALED, True)),
         )
     old_text = f"{old.heading}\x00{old.text}" if new.kind == "art" else old.text

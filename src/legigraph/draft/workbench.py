@@ -113,7 +113,7 @@ def _short(iri: str) -> str:
     ):
         if iri.startswith(ns):
             return prefix + iri[len(ns) :]
-    return f"<{iri}>"
+    return f"<{iri}>" if "://" in iri else iri
 
 
 def _context(layout: Layout, base: BaseVersion, applied: Applied) -> Graph:
