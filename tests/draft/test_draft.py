@@ -294,3 +294,27 @@ def test_an_unreadable_sentence_exits_2_and_decomposed_hangul_is_normalised(
     nfd.write_text(decomposed, encoding="utf-8")
     assert _cli(built, str(nfd), "--out", str(tmp_path / "nfd")) == 0
     assert "renumbered 제7조제5호" in capsys.readouterr().out
+
+
+def test_a_new_bill_adding_a_provision_is_rdf_that_conforms(
+    built: BuildResult, tmp_path: Path
+) -> None:
+    path = tmp_path / "bill-1600.md"
+    path.write_text(
+        "---\n대상: 서울특별시 미래전략과제 발굴 및 육성 조례\n시행일: 2025-01-01\n"
+        "의안번호: 1600\n제안일: 2024-10-01\n제안이유: 시험용 초안이다.\n---\n"
+        "서울특별시 미래전략과제 발굴 및 육성 조례 일부를 다음과 같이 개정한다.\n\n"
+        "제7조에 제6호를 다음과 같이 신설한다.\n  6. 미래세대 참여 사업\n",
+        encoding="utf-8",
+    )
+    result = run_draft(path, _layout(built))
+    assert result.validation is not None and result.conforms, result.validation.render()
+    assert result.graph is not None
+    new = ids.provision(ORDINANCE, "art_7/item_6")
+    assert (
+        new,
+        RDF.type,
+        URIRef("http://data.europa.eu/eli/ontology#LegalResourceSubdivision"),
+    ) in result.graph
+    (amendment,) = result.graph.subjects(RDF.type, LG.Amendment)
+    assert str(amendment) == str(ids.bill(2024, 1600)) + "/amendment/1"

@@ -26,6 +26,7 @@ from legigraph.draft.compare import provision_label as _label
 from legigraph.draft.execute import Applied, Step
 from legigraph.draft.source import DraftBill
 from legigraph.errors import InputError
+from legigraph.ids import SUBITEM_LETTERS
 from legigraph.namespaces import ELI, ELI_DL, LG, bind_prefixes
 
 _TYPES = {Kind.INSERT: "insertion", Kind.REPEAL: "repeal", Kind.RENUMBER: "renumbering"}
@@ -113,6 +114,8 @@ def _subdivisions(graph: Graph, context: Graph, work: URIRef, path: str) -> None
         kind, _, number = steps[depth - 1].partition("_")
         graph.add((node, RDF.type, ELI.LegalResourceSubdivision))
         graph.add((node, ELI.type_subdivision, ids.concept("subdivision-type", _STEPS[kind])))
+        if kind == "subitem" and number.isdigit():  # a 목 is numbered by its letter
+            number = SUBITEM_LETTERS[int(number) - 1]
         graph.add((node, ELI.number, Literal(number)))
         graph.add((node, RDFS.label, Literal(_label(Node(sub)), lang="ko")))
         graph.add((node, ELI.is_part_of, parent))
