@@ -82,6 +82,13 @@ class DraftResult:
         for label, becomes in c.moved:
             refs = [r for r in c.ripple if r.provision == label]
             lines.append(f"ripple: {label} (→ {becomes}) is referred to by {len(refs)}")
+            if refs and becomes == "삭제":
+                lines.append("  (after the draft they name a repealed provision)")
+            elif refs:
+                lines.append(
+                    f"  (after the draft {label} is another provision or none: check "
+                    f"whether each means it or {becomes})"
+                )
             groups: dict[tuple[str, str], list[Reference]] = {}
             for r in refs:
                 groups.setdefault((r.source, r.predicate), []).append(r)
