@@ -174,6 +174,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if result.violations == 0 else EXIT_NONCONFORMING
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from legigraph.draft import default_out, run_draft, write_outputs
+
+    layout = _layout(args)
+    if not layout.bill_graph.is_file():
+        print(f"{layout.bill_graph} is missing: building the graph first", file=sys.stderr)
+        if cmd_build(argparse.Namespace(**vars(args), no_validate=False)) != EXIT_OK:
+            return EXIT_NONCONFORMING
+    store = Path(args.store) if args.store else None
+    result = run_draft(Path(args.file), layout, store)
+    out = Path(args.out) if args.out else default_out(layout, Path(args.file))
+    written = write_outputs(result, out)
+    _emit("\n".join(result.summary()) + "\n")
+    if result.validation is not None and not result.conforms:
+        print(result.validation.render(), file=sys.stderr)
+    print(f"wrote {out}: {', '.join(p.name for p in written)}")
+    return EXIT_OK if result.conforms else EXIT_NONCONFORMING
+
+
 def _queries(args: argparse.Namespace) -> dict[str, SavedQuery]:
     return load_queries(_layout(args).queries)
 
@@ -487,6 +506,20 @@ def parser() -> argparse.ArgumentParser:
         help=f"size limit of each file (default {MAX_INPUT_BYTES // 2**20} MiB)",
     )
     p_val.set_defaults(func=cmd_validate)
+
+    p_draft = sub.add_parser(
+        "draft",
+        help="apply a draft amending bill: new text, 신구조문대비표, RDF, checks",
+        description="Apply the 개정문 of a draft bill (front matter 대상, 시행일 …) to the version "
+        "in force, and write the resulting text, the 신구조문대비표 (Markdown, HTML, CSV), the "
+        "bill as ELI-DL RDF (validated) and the checks on the new text (citations, what cites "
+        "the provisions it renumbers or repeals). An operation that does not fit: exit 2.",
+    )
+    p_draft.add_argument("file", help="the draft bill (Markdown or text, UTF-8)")
+    p_draft.add_argument("--out", metavar="DIR", help="output folder (default build/draft/NAME)")
+    p_draft.add_argument("--store", metavar="DIR", help="also read laws and citations from this "
+                         "embedded store (e.g. build/national-store)")  # fmt: skip
+    p_draft.set_defaults(func=cmd_draft)
 
     p_qs = sub.add_parser("queries", help="list the saved queries, or `queries show ID`")
     p_qs.add_argument("action", nargs="?", choices=["show"], help="show one query")

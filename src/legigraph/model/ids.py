@@ -178,6 +178,13 @@ def bill(year: int, number: int, jurisdiction: str = SEOUL) -> URIRef:
     return _iri(f"eli/dl/{jurisdiction}/bill/{year}/{digits(number, '의안번호')}")
 
 
+def bill_amendment(bill_iri: URIRef, n: int) -> URIRef:
+    """The ``n``-th amendment a bill (or a draft bill) proposes: ``{bill}/amendment/{n}``."""
+    if not isinstance(n, int) or n < 1:
+        raise IdError(f"amendment number {n!r} must be a whole number ≥ 1")
+    return URIRef(f"{bill_iri}/amendment/{n}")
+
+
 def process(year: int, number: int, jurisdiction: str = SEOUL) -> URIRef:
     """Legislative process of a bill."""
     return _iri(f"eli/dl/{jurisdiction}/proc/{year}/{digits(number, '의안번호')}")
