@@ -48,6 +48,9 @@ def _modules() -> dict[str, Path]:
     return found
 
 
+MODULES: set[str] = set()  # every module of the package (filled below)
+
+
 def _imports(path: Path) -> list[tuple[str, int, bool]]:
     """(module imported, line, at module level) for every legigraph import in ``path``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -60,16 +63,19 @@ def _imports(path: Path) -> list[tuple[str, int, bool]]:
     out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("legigraph"):
-            names = (
-                [node.module]
-                if node.module != "legigraph"
-                else [f"legigraph.{a.name}" for a in node.names]
-            )
+            # "from legigraph.draft import compare" imports the submodule, not the package
+            names = [
+                f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in MODULES else node.module
+                for a in node.names
+            ]
             out += [(n, node.lineno, id(node) in top) for n in names]
         elif isinstance(node, ast.Import):
             out += [(a.name, node.lineno, id(node) in top) for a in node.names
                     if a.name.startswith("legigraph")]  # fmt: skip
     return out
+
+
+MODULES.update(_modules())
 
 
 def test_imports_run_down_the_layers() -> None:

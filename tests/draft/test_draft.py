@@ -10,14 +10,14 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from legigraph import ids
 from legigraph.amendments import Version, from_provisions
 from legigraph.build import BuildResult
 from legigraph.cli import main
 from legigraph.draft import DraftResult, compare, run_draft, write_outputs
-from legigraph.namespaces import LG
-from legigraph.ordinance import read_law_text
+from legigraph.model import ids
+from legigraph.model.namespaces import LG
 from legigraph.paths import Layout
+from legigraph.sources.ordinance import read_law_text
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests/fixtures"
@@ -152,7 +152,8 @@ def test_a_national_draft_with_a_number_is_rdf_that_conforms(
     draft = tmp_path / "numbered.md"
     draft.write_text(text, encoding="utf-8")
     result = run_draft(draft, _layout(built))
-    assert result.validation is not None and result.conforms, result.validation.render()
+    assert result.validation is not None
+    assert result.conforms, result.validation.render()
     assert result.graph is not None
     affected = set(result.graph.objects(None, LG.affectedProvision))
     assert affected == {ids.provision(ids.national_law("014306"), "art_13/para_1")}
@@ -308,7 +309,8 @@ def test_a_new_bill_adding_a_provision_is_rdf_that_conforms(
         encoding="utf-8",
     )
     result = run_draft(path, _layout(built))
-    assert result.validation is not None and result.conforms, result.validation.render()
+    assert result.validation is not None
+    assert result.conforms, result.validation.render()
     assert result.graph is not None
     new = ids.provision(ORDINANCE, "art_7/item_6")
     assert (

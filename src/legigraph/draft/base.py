@@ -17,13 +17,13 @@ from pathlib import Path
 import yaml
 from rdflib import URIRef
 
-from legigraph import ids
 from legigraph.draft.source import DraftBill
 from legigraph.draft.store import law_from_store
 from legigraph.errors import InputError
-from legigraph.ordinance import LawText, read_law_text, version_metadata
+from legigraph.link.resolve import normalise_name
+from legigraph.model import ids
 from legigraph.paths import Layout
-from legigraph.resolve import normalise_name
+from legigraph.sources.ordinance import LawText, read_law_text, version_metadata
 
 _NUMBER = re.compile(r"^(?:제\s*)?0*(\d+)\s*호?$")
 

@@ -1,7 +1,7 @@
 """Checks on a draft's new text: its citations, and the references it breaks.
 
 Citations: every 「…」 citation in a provision the draft changes or adds is resolved by
-the linker's resolver (``legigraph.resolve``) as of the 시행일, and a cited provision is
+the linker's resolver (``legigraph.link.resolve``) as of the 시행일, and a cited provision is
 checked against the cited law's text where it is at hand (the records committed under
 ``data/external/``, as ``legigraph link`` does). What does not resolve is reported.
 
@@ -20,15 +20,15 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from legigraph import ids
 from legigraph.amendments import Node, Version
-from legigraph.citations import find_citations
 from legigraph.draft.base import BaseVersion
 from legigraph.draft.compare import provision_label
 from legigraph.draft.execute import Applied
 from legigraph.draft.store import citing
-from legigraph.link import NationalTexts, committed_texts, law_index
-from legigraph.namespaces import ELI, LG
+from legigraph.link.citations import find_citations
+from legigraph.link.linker import NationalTexts, committed_texts, law_index
+from legigraph.model import ids
+from legigraph.model.namespaces import ELI, LG
 from legigraph.paths import Layout
 
 # What says where a provision is, not that something refers to it.

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from legigraph.amendments import Node
 from legigraph.draft.execute import Applied
 from legigraph.draft.render import heading_line, number_label
-from legigraph.ordinance import CIRCLED
+from legigraph.sources.ordinance import CIRCLED
 
 Segments = tuple[tuple[str, bool], ...]  # (text, changed) pieces of a cell
 _TOKEN = re.compile(r"\s+|\S+")

@@ -18,7 +18,6 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
-from legigraph import ids
 from legigraph.amendments import Kind, Node
 from legigraph.draft.base import BaseVersion
 from legigraph.draft.compare import diff, particle
@@ -26,8 +25,9 @@ from legigraph.draft.compare import provision_label as _label
 from legigraph.draft.execute import Applied, Step
 from legigraph.draft.source import DraftBill
 from legigraph.errors import InputError
-from legigraph.ids import SUBITEM_LETTERS
-from legigraph.namespaces import ELI, ELI_DL, LG, bind_prefixes
+from legigraph.model import ids
+from legigraph.model.ids import SUBITEM_LETTERS
+from legigraph.model.namespaces import ELI, ELI_DL, LG, bind_prefixes
 
 _TYPES = {Kind.INSERT: "insertion", Kind.REPEAL: "repeal", Kind.RENUMBER: "renumbering"}
 _KO = {"insertion": "신설", "substitution": "개정", "renumbering": "이동", "repeal": "삭제"}

@@ -1,6 +1,6 @@
 r"""Write a version of a law's text back in the legalize-kr Markdown layout.
 
-The layout ``legigraph.ordinance`` reads: front matter, ``# 제명``, ``##### 제N조 (제목)``,
+The layout ``legigraph.sources.ordinance`` reads: front matter, ``# 제명``, ``##### 제N조 (제목)``,
 paragraphs ``①``, items ``  1.`` (``  4의2.``), sub-items ``    가.``; what the reader has no
 level for (``(1)`` below a 목, a 별표's text) is written indented under its provision.
 Reading the file again gives the same provisions, paths and texts.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import yaml
 
 from legigraph.amendments import Node, Version
-from legigraph.ids import SUBITEM_LETTERS
-from legigraph.ordinance import CIRCLED
+from legigraph.model.ids import SUBITEM_LETTERS
+from legigraph.sources.ordinance import CIRCLED
 
 
 def number_label(node: Node) -> str:

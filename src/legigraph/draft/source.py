@@ -35,7 +35,7 @@ import yaml
 from legigraph.amendments import Clause, read_amending_text
 from legigraph.amendments.clauses import HEADER
 from legigraph.errors import InputError
-from legigraph.text import has_decomposed_hangul, nfc
+from legigraph.model.text import has_decomposed_hangul, nfc
 
 # Keys of the front matter, Korean or English, and the field each one fills.
 KEYS = {

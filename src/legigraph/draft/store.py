@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from legigraph.ordinance import LawText, Provision
-from legigraph.store import open_store
+from legigraph.sources.ordinance import LawText, Provision
+from legigraph.stores.embedded import open_store
 
 _PREFIXES = {
     "eli": "http://data.europa.eu/eli/ontology#",

@@ -23,10 +23,10 @@ from legigraph.draft.rdf import draft_graph, effects
 from legigraph.draft.render import version_markdown
 from legigraph.draft.source import DraftBill, read_draft
 from legigraph.io import atomic_write
-from legigraph.link import describe_record
-from legigraph.namespaces import LG, bind_prefixes
+from legigraph.link.linker import describe_record
+from legigraph.link.resolve import LawRecord
+from legigraph.model.namespaces import LG, bind_prefixes
 from legigraph.paths import Layout
-from legigraph.resolve import LawRecord
 from legigraph.shacl.report import ValidationResult
 from legigraph.validate import built_graph, validate_graph
 
