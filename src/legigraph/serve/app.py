@@ -1,0 +1,102 @@
+"""The ASGI application of ``legigraph serve`` (Starlette), and the function that runs it.
+
+Routes: ``/`` (home), ``/sparql`` (:mod:`.sparql`), ``/queries`` and ``/queries/{id}``
+(:mod:`.saved`), ``/dumps`` and ``/.well-known/void`` (:mod:`.dumps`), ``/static/…``, and
+every other path as the linked-data page of the IRI ``https://w3id.org/legigraph/<path>``
+(:mod:`.pages`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from legigraph.namespaces import BASE
+from legigraph.paths import Layout
+from legigraph.query import SavedQuery, load_queries
+from legigraph.serve import sparql
+from legigraph.serve.backend import Backend
+from legigraph.serve.sparql import Limits
+
+HERE = Path(__file__).parent
+BILL = "eli/dl/kr-11/bill/2024/1544"
+
+
+@dataclass
+class Site:
+    """What every handler needs: the backend, the limits, the saved queries, the templates."""
+
+    backend: Backend
+    layout: Layout
+    limits: Limits = field(default_factory=Limits)
+    queries: dict[str, SavedQuery] = field(default_factory=dict)
+    templates: jinja2.Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(HERE / "templates"),
+            autoescape=True,  # every value is escaped unless a template says otherwise
+            undefined=jinja2.StrictUndefined,
+        )
+        self.templates.globals["BASE"] = BASE
+        if not self.queries:
+            self.queries = load_queries(self.layout.queries)
+
+    def html(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
+        page = self.templates.get_template(template).render(
+            root=str(request.base_url).rstrip("/"), backend=self.backend.description,
+            limits=self.limits, **context,
+        )  # fmt: skip
+        return HTMLResponse(page, status, headers={"Vary": "Accept"})
+
+
+def create_app(site: Site) -> Starlette:
+    """The application over ``site``; the backend is closed when the server stops."""
+    from legigraph.serve import dumps, pages, saved
+
+    async def home(request: Request) -> Response:
+        return site.html(request, "home.html", bill=BILL, queries=len(site.queries))
+
+    async def endpoint(request: Request) -> Response:
+        base = str(request.base_url)
+        return await sparql.endpoint(request, site.backend.engine, site.limits, base)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        site.backend.close()
+
+    routes = [
+        Route("/", home),
+        Route("/sparql", endpoint, methods=["GET", "POST"]),
+        *saved.routes(site),
+        *dumps.routes(site),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        *pages.routes(site),
+    ]
+    middleware = [
+        Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                   allow_headers=["Accept", "Content-Type"],
+                   expose_headers=["X-Legigraph-Truncated", "X-Legigraph-Row-Cap",
+                                   "X-Legigraph-Time-Limit"]),
+    ]  # fmt: skip
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def serve(site: Site, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the server until interrupted (uvicorn, one process; queries in worker processes)."""
+    import uvicorn
+
+    uvicorn.run(create_app(site), host=host, port=port, log_level="warning", access_log=False)
