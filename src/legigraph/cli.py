@@ -371,8 +371,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from legigraph.serve import Limits, Site, open_backend, serve
 
     limits = Limits(args.timeout, args.max_rows, args.max_memory, args.max_body)
+    if args.default_graph is not None:
+        to_term(args.default_graph, "iri", "--default-graph")
     backend = open_backend(_layout(args), store=args.store, endpoint=args.endpoint,
-                           workers=args.workers, timeout=args.timeout)  # fmt: skip
+                           default_graph=args.default_graph, workers=args.workers,
+                           timeout=args.timeout)  # fmt: skip
     print(f"serving {backend.description} on http://{args.host}:{args.port}/", file=sys.stderr)
     try:
         serve(Site(backend, _layout(args), limits), host=args.host, port=args.port)
@@ -597,6 +600,8 @@ def parser() -> argparse.ArgumentParser:
     )
     p_serve.add_argument("--store", metavar="DIR", help="embedded store to serve")
     p_serve.add_argument("--endpoint", metavar="URL", help="serve over this SPARQL endpoint")
+    p_serve.add_argument("--default-graph", metavar="IRI",
+                         help="with --endpoint: the graph to query as default graph")  # fmt: skip
     p_serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p_serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p_serve.add_argument("--workers", type=int, default=2, metavar="N",

@@ -98,12 +98,13 @@ def open_backend(
     *,
     store: str | None = None,
     endpoint: str | None = None,
+    default_graph: str | None = None,
     workers: int = 2,
     timeout: float = 10.0,
 ) -> Backend:
     """The backend for ``legigraph serve``: a remote endpoint, or an embedded store."""
     if endpoint:
-        remote = EndpointEngine(endpoint)
+        remote = EndpointEngine(endpoint, default_graph=default_graph)
         return Backend(remote, f"the SPARQL endpoint {endpoint}", remote=True)
     path = store_path(layout, store)
     engine = StoreEngine(path, workers=workers)

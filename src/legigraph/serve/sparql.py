@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from legigraph.endpoint import EndpointError
 from legigraph.errors import LegigraphError
 from legigraph.query import (
     Engine,
@@ -168,6 +169,8 @@ async def run(engine: Engine, text: str, limits: Limits) -> Result:
     except QueryMemoryLimit:
         raise HTTPError(503, "the query needed more than the memory limit and was stopped"
                         ) from None  # fmt: skip
+    except EndpointError as err:  # the remote backend is down or refused: not the client's fault
+        raise HTTPError(502, " ".join(str(err).split())) from None
     except QueryError as err:
         raise HTTPError(400, _web_message(err)) from None
     except LegigraphError as err:
