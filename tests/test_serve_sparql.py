@@ -238,3 +238,15 @@ def test_store_missing_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.count("\n") <= 2
     assert "no store here" in done.stderr
+
+
+def test_concurrent_queries_are_all_checked_and_answered(server: Server) -> None:
+    """rdflib's parser is not thread-safe: concurrent checks must not fail each other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER (STRLEN(STR(?o)) > {i}) }}"
+             for i in range(24)]  # fmt: skip
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda t: server.post("/sparql", data={"query": t}).status_code,
+                              texts))  # fmt: skip
+    assert codes == [200] * len(texts)

@@ -11,6 +11,8 @@ are refused with 413 before they are read whole.
 
 from __future__ import annotations
 
+import functools
+import threading
 import urllib.parse
 from dataclasses import dataclass
 
@@ -87,6 +89,23 @@ async def read_body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise HTTPError(413, f"request body is over the limit of {limit} bytes")
     return bytes(body)
+
+
+_PARSING = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked(text: str) -> tuple[str, str]:
+    """The form of ``text`` and why it is refused ("" if it is not), remembered by text.
+
+    The check parses with rdflib (pure Python, tens of milliseconds for a long query), so a
+    text asked again, as clients and dashboards do, is not parsed again.
+    """
+    with _PARSING:  # pyparsing's parser is not thread-safe: one parse at a time
+        try:
+            return check_query(text), ""
+        except QueryError as err:
+            return "", _web_message(err)
 
 
 def _web_message(err: QueryError) -> str:
@@ -200,10 +219,9 @@ async def endpoint(request: Request, engine: Engine, limits: Limits, base: str) 
             if request.method == "POST":
                 raise HTTPError(400, "no query: send query=… or an application/sparql-query body")
             return description_response(request, base, limits)
-        try:
-            form = check_query(text)
-        except QueryError as err:
-            raise HTTPError(400, _web_message(err)) from None
+        form, refusal = await run_in_threadpool(_checked, text)
+        if refusal:
+            raise HTTPError(400, refusal)
         fmt = choose(request, form, params)
         result = await run(engine, text, limits)
         return result_response(result, fmt, limits)
