@@ -114,3 +114,12 @@ def test_home_bill_provision_and_saved_query(page: Any, server: Server) -> None:
     shown = set(page.locator("#results td a").evaluate_all("as => as.map(a => a.title)"))
     assert {b["project"]["value"] for b in expected["results"]["bindings"]} <= shown
     _shot(page, "serve-query")
+
+    # an ad-hoc query from the SPARQL page's form
+    page.goto(server.url + "/sparql")
+    projects = ("PREFIX lg: <https://w3id.org/legigraph/ontology#> "
+                "SELECT (COUNT(*) AS ?n) WHERE { ?s a lg:AIProject }")  # fmt: skip
+    page.fill("textarea[name=query]", projects)
+    page.click("#sparql button[type=submit]")
+    page.wait_for_selector("#results")
+    assert page.locator("#results td").all_inner_texts() == ["18"]

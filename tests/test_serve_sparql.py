@@ -250,3 +250,33 @@ def test_concurrent_queries_are_all_checked_and_answered(server: Server) -> None
         codes = list(pool.map(lambda t: server.post("/sparql", data={"query": t}).status_code,
                               texts))  # fmt: skip
     assert codes == [200] * len(texts)
+
+
+def test_port_in_use_is_one_line_exit_2(server: Server) -> None:
+    import subprocess
+    import sys
+
+    port = server.url.rsplit(":", 1)[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "legigraph", "serve", "--port", port],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "cannot listen there" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_browsers_get_a_form_and_a_table(server: Server) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    form = server.get("/sparql", headers=browser)
+    assert form.headers["content-type"].startswith("text/html")
+    assert '<form id="sparql"' in form.text
+    answer = server.post("/sparql", data={"query": COUNT}, headers=browser)
+    assert answer.status_code == 200
+    assert '<table id="results">' in answer.text
+    assert "<td>7502</td>" in answer.text
+    refused = server.post("/sparql", data={"query": "LOAD <file:///etc/passwd>"}, headers=browser)
+    assert refused.status_code == 400
+    assert "updates are not allowed" in refused.text
+    # curl's */* is an API client: data, not a page
+    assert server.get("/sparql", params={"query": COUNT}, headers={"Accept": "*/*"}).json()

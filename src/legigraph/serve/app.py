@@ -23,9 +23,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from legigraph.errors import InputError
 from legigraph.namespaces import BASE
 from legigraph.paths import Layout
-from legigraph.query import SavedQuery, load_queries
+from legigraph.query import Result, SavedQuery, load_queries
 from legigraph.serve import sparql
 from legigraph.serve.backend import Backend
 from legigraph.serve.sparql import Limits
@@ -65,13 +66,26 @@ class Site:
 def create_app(site: Site) -> Starlette:
     """The application over ``site``; the backend is closed when the server stops."""
     from legigraph.serve import dumps, pages, saved
+    from legigraph.serve.pages import cell
 
     async def home(request: Request) -> Response:
         return site.html(request, "home.html", bill=BILL, queries=len(site.queries))
 
     async def endpoint(request: Request) -> Response:
         base = str(request.base_url)
-        return await sparql.endpoint(request, site.backend.engine, site.limits, base)
+        root = base.rstrip("/")
+
+        def page(text: str, result: Result | None, error: str, status: int) -> Response:
+            context: dict[str, Any] = {"text": text, "error": error, "result": result}
+            if result is not None:
+                context["variables"] = result.variables
+                context["rows"] = [[cell(row.get(v), root) for v in result.variables]
+                                   for row in result.rows]  # fmt: skip
+                if result.graph is not None:
+                    context["turtle"] = result.graph.serialize(format="turtle")
+            return site.html(request, "sparql.html", status=status, **context)
+
+        return await sparql.endpoint(request, site.backend.engine, site.limits, base, page)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -97,6 +111,14 @@ def create_app(site: Site) -> Starlette:
 
 def serve(site: Site, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the server until interrupted (uvicorn, one process; queries in worker processes)."""
+    import socket
+
     import uvicorn
 
+    try:  # a port in use is the user's to fix: one line, exit 2 (uvicorn would exit 1)
+        with socket.create_server((host, port)):
+            pass
+    except OSError as err:
+        raise InputError(f"--host {host} --port {port}", f"cannot listen there ({err.strerror})",
+                         "choose another --port, or stop what listens on it") from None  # fmt: skip
     uvicorn.run(create_app(site), host=host, port=port, log_level="warning", access_log=False)

@@ -66,10 +66,13 @@ def _accepted(accept: str) -> list[tuple[float, int, str]]:
     return sorted(out, reverse=True)
 
 
-def negotiate(accept: str, formats: tuple[Format, ...], *, html: bool = False) -> Format | None:
+def negotiate(
+    accept: str, formats: tuple[Format, ...], *, html: bool = False, star_is_html: bool = True
+) -> Format | None:
     """The format ``accept`` prefers among ``formats``, or None for HTML.
 
-    None when ``html`` is allowed and preferred (or nothing is asked for). Raises
+    None when ``html`` is allowed and preferred (or nothing is asked for, or ``*/*``
+    unless ``star_is_html`` is false: an API that answers curl with data). Raises
     :class:`NotAcceptable` when ``Accept`` names only other types.
     """
     if not accept.strip():
@@ -84,7 +87,8 @@ def negotiate(accept: str, formats: tuple[Format, ...], *, html: bool = False) -
             if media == fmt.media:
                 return fmt
         if media in ("*/*", "application/*", "text/*"):
-            return None if html and media != "application/*" else formats[0]
+            wild = media == "text/*" or (media == "*/*" and star_is_html)
+            return None if html and wild else formats[0]
     raise NotAcceptable(", ".join(f.media for f in formats) + (", text/html" if html else ""))
 
 

@@ -144,6 +144,17 @@ def local(iri: str, root: str) -> str | None:
     return None
 
 
+def cell(term: Any, root: str) -> dict[str, Any]:
+    """A result cell for an HTML table: text, a link where it is an IRI, a title."""
+    if isinstance(term, URIRef):
+        text = str(term)
+        short = "lgd:" + text[len(BASE) :] if text.startswith(BASE) else text
+        return {"text": short, "href": local(text, root), "title": text}
+    if isinstance(term, Literal):
+        return {"text": str(term), "href": None, "title": term.language or ""}
+    return {"text": "" if term is None else str(term), "href": None, "title": ""}
+
+
 def _kind(iri: str) -> tuple[str, str]:
     """CSS class and law.go.kr marker of a provision: ``('para', '②')``."""
     last = iri.rsplit("/", 1)[-1]

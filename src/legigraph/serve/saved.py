@@ -11,12 +11,10 @@ from __future__ import annotations
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Literal, URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from legigraph.namespaces import BASE
 from legigraph.query import QueryError, bind
 from legigraph.serve.formats import (
     GRAPH_FORMATS,
@@ -25,21 +23,11 @@ from legigraph.serve.formats import (
     by_name,
     negotiate,
 )
-from legigraph.serve.pages import local
+from legigraph.serve.pages import cell
 from legigraph.serve.sparql import HTTPError, error_response, result_response, run
 
 if TYPE_CHECKING:
     from legigraph.serve.app import Site
-
-
-def _cell(term: Any, root: str) -> dict[str, Any]:
-    if isinstance(term, URIRef):
-        text = str(term)
-        short = "lgd:" + text[len(BASE) :] if text.startswith(BASE) else text
-        return {"text": short, "href": local(text, root), "title": text}
-    if isinstance(term, Literal):
-        return {"text": str(term), "href": None, "title": term.language or ""}
-    return {"text": "" if term is None else str(term), "href": None, "title": ""}
 
 
 def routes(site: Site) -> list[Any]:
@@ -93,7 +81,7 @@ def routes(site: Site) -> list[Any]:
         if result is not None:
             context["result"] = result
             context["variables"] = result.variables
-            context["rows"] = [[_cell(row.get(v), root) for v in result.variables]
+            context["rows"] = [[cell(row.get(v), root) for v in result.variables]
                                for row in result.rows]  # fmt: skip
             if result.graph is not None:
                 context["turtle"] = result.graph.serialize(format="turtle")

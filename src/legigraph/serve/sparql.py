@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import threading
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -158,6 +159,17 @@ def _decode(body: bytes) -> str:
         raise HTTPError(400, f"the request body is not UTF-8 (byte {err.start})") from None
 
 
+def wants_html(request: Request, params: dict[str, list[str]]) -> bool:
+    """True when a browser asks (``text/html`` before any SPARQL format) and no ``?format=``."""
+    if "format" in params:
+        return False
+    try:
+        accept = request.headers.get("accept", "") or "*/*"
+        return negotiate(accept, RESULT_FORMATS, html=True, star_is_html=False) is None
+    except NotAcceptable:
+        return False
+
+
 def choose(request: Request, form: str, params: dict[str, list[str]]) -> Format:
     """The response format: ``?format=`` if given, else by ``Accept``."""
     formats = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
@@ -211,21 +223,39 @@ def result_response(result: Result, fmt: Format, limits: Limits) -> Response:
     return Response(body, media_type=media, headers=headers)
 
 
-async def endpoint(request: Request, engine: Engine, limits: Limits, base: str) -> Response:
-    """Answer one protocol request (the service description when it holds no query)."""
+HtmlPage = Callable[[str, Result | None, str, int], Response]  # query, result, error, status
+
+
+async def endpoint(
+    request: Request, engine: Engine, limits: Limits, base: str, page: HtmlPage | None = None
+) -> Response:
+    """Answer one protocol request (the service description when it holds no query).
+
+    A browser (``text/html`` first in ``Accept``) gets ``page``: a form, and the result as
+    a table; every other client gets the protocol's formats.
+    """
+    html = page is not None and wants_html(request, urllib.parse.parse_qs(request.url.query))
+    text: str | None = None
     try:
         text, params = await query_of(request, limits)
         if text is None:
+            if html and page is not None and request.method == "GET":
+                return page("", None, "", 200)
             if request.method == "POST":
                 raise HTTPError(400, "no query: send query=… or an application/sparql-query body")
             return description_response(request, base, limits)
         form, refusal = await run_in_threadpool(_checked, text)
         if refusal:
             raise HTTPError(400, refusal)
-        fmt = choose(request, form, params)
+        fmt = None if html else choose(request, form, params)
         result = await run(engine, text, limits)
+        if fmt is None and page is not None:
+            return page(text, result, "", 200)
+        assert fmt is not None
         return result_response(result, fmt, limits)
     except HTTPError as err:
+        if html and page is not None:
+            return page(text or "", None, err.message, err.status)
         return error_response(err, limits)
 
 
