@@ -182,6 +182,7 @@ class Page:
         self.incoming: list[tuple[Node, Node]] = []
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
         self.versions: list[Version] = []
+        self.text_truncated = False
 
     async def _run(self, text: str) -> Result:
         return await run(self.site.backend.engine, text, self.site.limits)
@@ -198,6 +199,7 @@ class Page:
             return
         tree = await self._run(bind(TREE, {"x": term}))
         self.versions = _versions(tree)
+        self.text_truncated = tree.truncated
         wanted = {term, *(o for _, o in self.out), *(p for p, _ in self.out)}
         wanted |= {s for s, _ in self.incoming} | {p for _, p in self.incoming}
         iris: list[Node] = [t for t in sorted(wanted, key=str) if isinstance(t, URIRef)]
@@ -257,6 +259,7 @@ class Page:
             ],
             "incoming_capped": len(self.incoming) >= MAX_INCOMING,
             "versions": self.versions,
+            "text_truncated": self.text_truncated,
         }
 
 
