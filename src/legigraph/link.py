@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 
 from legigraph import ids
 from legigraph.citations import Citation, find_citations
+from legigraph.linking.resolver import with_tables
 from legigraph.namespaces import ELI, LG, SCHEMA
 from legigraph.ordinance import LawText, read_law_text, to_graph
 from legigraph.paths import Layout
@@ -147,12 +148,16 @@ def api_cache(layout: Layout) -> Path:
 
 
 def law_index(layout: Layout) -> LawIndex:
-    """The national statute index and the Seoul ordinance index, merged."""
+    """The national statute and Seoul ordinance indexes, with the ``data/linking/`` tables.
+
+    The tables: namesake dates and former names (``linking.resolver``).
+    """
     ext = layout.data / "external"
-    return merge(
+    merged = merge(
         read_law_index(ext / "legalize-kr" / "index_all_laws.csv"),
         read_ordinance_index(ext / "ordinance-kr" / "INDEX.tsv"),
     )
+    return with_tables(merged, layout.data)
 
 
 def committed_texts(layout: Layout) -> dict[str, LawText]:

@@ -1,0 +1,227 @@
+"""Resolve a cited law name: exact name, dated namesakes, former names, mis-cited variants.
+
+``Resolver`` is a ``LawIndex`` whose ``resolve`` tries, in order:
+
+1. **the name** (normalised as ``resolve.normalise_name``): one record, taken; several,
+   chosen by ``choose_namesake`` from their enactment and repeal dates
+   (``linking.dates``) as of the citing date;
+2. **a former name** (``linking.aliases``): the current law an alias of the corpus points
+   to, when the alias was valid on the citing date;
+3. **a mis-cited variant** (``linking.fuzzy``): only when exactly one name is close.
+
+Each ``Resolution`` says which rule decided (``rule``) and, in ``reason``, the candidates
+it rejected and why. Anything undecided stays ambiguous or unresolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from legigraph.linking.aliases import Alias, read_aliases
+from legigraph.linking.dates import OLD_REGIME, RecordDates, read_dates
+from legigraph.linking.fuzzy import FuzzyIndex
+from legigraph.resolve import LawIndex, LawRecord, Resolution, normalise_name, read_law_index
+
+TABLES = Path("linking")  # under the project's data/
+NATIONAL_START = "1948-07-17"  # 대한민국헌법 promulgated
+
+
+@dataclass
+class Resolver(LawIndex):
+    """A name index with namesake dates, an alias table and a guarded fuzzy match."""
+
+    dates: dict[str, RecordDates] = field(default_factory=dict)
+    aliases: list[Alias] = field(default_factory=list)
+    fuzzy: bool = True
+    _fuzzy: FuzzyIndex | None = field(default=None, repr=False)
+
+    def resolve(self, name: str, on: str | None = None) -> Resolution:
+        """Resolve a cited name as of the ISO date ``on`` (the citing text's date)."""
+        candidates = self.by_name.get(normalise_name(name), [])
+        if len(candidates) > 1 and self.dates:
+            return choose_namesake(name, candidates, self.dates, on)
+        if candidates:
+            return super().resolve(name, on)
+        if alias := self._alias(name, on):
+            return alias
+        if self.fuzzy:
+            if self._fuzzy is None:
+                self._fuzzy = FuzzyIndex(self.by_name)
+            match = self._fuzzy.match(name)
+            if match.key is not None:
+                res = self.resolve(self.by_name[match.key][0].name, on)
+                if res.record is not None:
+                    return Resolution(
+                        res.status,
+                        res.record,
+                        f"mis-cited variant: {match.reason}; {res.reason}",
+                        res.candidates,
+                        "fuzzy",
+                    )
+            elif match.close:
+                close = ", ".join(f"「{self.by_name[k][0].name}」" for k in match.close)
+                return Resolution(
+                    "ambiguous",
+                    None,
+                    f"「{name}」 is not a name in the index; close to {close}",
+                    tuple(self.by_name[k][0] for k in match.close),
+                    "fuzzy",
+                )
+        return super().resolve(name, on)
+
+    def _alias(self, name: str, on: str | None) -> Resolution | None:
+        key = normalise_name(name)
+        hits = [a for a in self.aliases if a.key == key and (not on or a.valid_on(on))]
+        targets = {a.law_id for a in hits if a.law_id in self.by_id}
+        if not targets:
+            return None
+        if len(targets) > 1:
+            recs = tuple(self.by_id[t] for t in sorted(targets))
+            names = ", ".join(f"{r.law_id} 「{r.name}」" for r in recs)
+            return Resolution(
+                "ambiguous", None, f"former name 「{name}」 of several laws: {names}", recs, "alias"
+            )
+        alias = next(a for a in hits if a.law_id in targets)
+        record = self.by_id[alias.law_id]
+        valid = f"valid {alias.valid_from or '…'} – {alias.valid_until or '…'}"
+        return Resolution(
+            "resolved",
+            record,
+            f"former name of {record.law_id} 「{record.name}」 ({alias.how}: "
+            f"{alias.source}; {valid})",
+            (record,),
+            "alias",
+        )
+
+
+def choose_namesake(
+    name: str, candidates: list[LawRecord], dates: dict[str, RecordDates], on: str | None
+) -> Resolution:
+    """Of several records named ``name``, the one in force on ``on``.
+
+    Records repealed on or before ``on`` drop out, then those enacted after it (an
+    ``at most`` enactment only when some other record is known to be enacted by then).
+    Of the rest the one enacted last wins (a 구법령 before any national law, whose
+    enactment may not be in the data); a tie (duplicates of one law) goes to the
+    record with the later current version. When every record was repealed, the one
+    repealed last is the law meant (a stale reference).
+    """
+    ids = ", ".join(sorted(c.law_id for c in candidates))
+    if not on:
+        return Resolution(
+            "ambiguous",
+            None,
+            f"{len(candidates)} laws named 「{name}」 ({ids}) and no citing date to choose by",
+            tuple(candidates),
+            "namesake-date",
+        )
+    undated = [c.law_id for c in candidates if c.law_id not in dates]
+    if undated:
+        return Resolution(
+            "ambiguous",
+            None,
+            f"laws named 「{name}」 ({ids}) without enactment and repeal dates "
+            f"({', '.join(undated)})",
+            tuple(candidates),
+            "namesake-date",
+        )
+    rows = {c.law_id: dates[c.law_id] for c in candidates}
+    why: dict[str, str] = {}
+    alive = []
+    for c in candidates:
+        d = rows[c.law_id]
+        if d.repealed and d.repealed <= on:
+            why[c.law_id] = f"repealed {d.repealed}"
+        else:
+            alive.append(c)
+    if not alive:
+        last = max(candidates, key=lambda c: rows[c.law_id].repealed)
+        return _chosen(
+            name,
+            last,
+            candidates,
+            why,
+            on,
+            "every record was repealed by then; the one repealed last",
+        )
+    enacted = [c for c in alive if _enacted(c, rows[c.law_id]) <= on]
+    for c in alive:
+        if c not in enacted:
+            why[c.law_id] = f"enacted {rows[c.law_id].enacted_bound} {rows[c.law_id].enacted}"
+    if not enacted:
+        bounded = [c for c in alive if rows[c.law_id].enacted_bound != "exact"]
+        if not bounded:
+            return Resolution(
+                "unresolved",
+                None,
+                f"none of the laws named 「{name}」 ({ids}) was enacted by {on}",
+                tuple(candidates),
+                "namesake-date",
+            )
+        first = min(bounded, key=lambda c: rows[c.law_id].enacted)
+        why.pop(first.law_id, None)
+        return _chosen(
+            name,
+            first,
+            candidates,
+            why,
+            on,
+            "the only one not repealed (its enactment is known only as an upper bound)",
+        )
+
+    def rank(c: LawRecord) -> tuple[bool, str, str]:
+        # A 구법령 gave way to the national law of its name, whenever that was enacted.
+        return c.kind not in OLD_REGIME, rows[c.law_id].enacted, rows[c.law_id].latest
+
+    enacted.sort(key=rank)
+    best = enacted[-1]
+    for c in enacted[:-1]:
+        same = rows[c.law_id].enacted == rows[best.law_id].enacted
+        why[c.law_id] = (
+            f"a duplicate with an older current version ({rows[c.law_id].latest})"
+            if same
+            else f"superseded: enacted {rows[c.law_id].enacted or 'before'}, before {best.law_id}"
+        )
+    return _chosen(name, best, candidates, why, on, "in force then, enacted last")
+
+
+def _enacted(record: LawRecord, dates: RecordDates) -> str:
+    """The enactment date, or the earliest it can be.
+
+    A national law (not a 구법령) is not older than the Constitution (1948-07-17).
+    """
+    if dates.enacted:
+        return dates.enacted
+    return "" if record.kind in OLD_REGIME else NATIONAL_START
+
+
+def _chosen(
+    name: str,
+    record: LawRecord,
+    candidates: list[LawRecord],
+    why: dict[str, str],
+    on: str,
+    rule: str,
+) -> Resolution:
+    rejected = "; ".join(f"not {k}: {v}" for k, v in sorted(why.items()) if k != record.law_id)
+    reason = f"of {len(candidates)} laws named 「{name}」, {record.law_id} on {on}: {rule}" + (
+        f" ({rejected})" if rejected else ""
+    )
+    return Resolution("resolved", record, reason, tuple(candidates), "namesake-date")
+
+
+def load_resolver(index_path: Path, data: Path, *, fuzzy: bool = True) -> Resolver:
+    """The national index with the committed tables of ``data/linking/`` (when present)."""
+    base = read_law_index(index_path)
+    return with_tables(base, data, fuzzy=fuzzy)
+
+
+def with_tables(index: LawIndex, data: Path, *, fuzzy: bool = True) -> Resolver:
+    """``index`` as a ``Resolver`` with the tables of ``data/linking/`` (when present)."""
+    folder = data / TABLES
+    dates = (
+        read_dates(folder / "record-dates.tsv") if (folder / "record-dates.tsv").exists() else {}
+    )
+    aliases = read_aliases(folder / "aliases.tsv") if (folder / "aliases.tsv").exists() else []
+    return Resolver(list(index.records), dates=dates, aliases=aliases, fuzzy=fuzzy)
