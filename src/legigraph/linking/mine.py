@@ -16,7 +16,8 @@ from pathlib import Path
 
 from legigraph.errors import InputError
 from legigraph.linking.aliases import mine_aliases, write_aliases
-from legigraph.linking.dates import RecordDates, derive, write_dates
+from legigraph.linking.dates import RecordDates, derive, read_dates, write_dates
+from legigraph.linking.resolver import Resolver
 from legigraph.ordinance import LawText, read_law_text
 from legigraph.paths import Layout
 from legigraph.resolve import LawIndex, LawRecord, read_law_index
@@ -64,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
             write_dates(args.out / "record-dates.tsv", rows)
             print(f"record-dates.tsv: {len(rows)} records sharing a name", file=sys.stderr)
         if args.only in (None, "aliases"):
-            aliases = mine_aliases(texts(root, index.records), index)
+            dates = read_dates(args.out / "record-dates.tsv")  # for namesake targets
+            dated = Resolver(list(index.records), dates=dates, fuzzy=False)
+            aliases = mine_aliases(texts(root, index.records), dated)
             write_aliases(args.out / "aliases.tsv", aliases)
             print(f"aliases.tsv: {len(aliases)} former names", file=sys.stderr)
     except InputError as err:

@@ -18,13 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from legigraph.linking.aliases import Alias, read_aliases
+from legigraph.linking.aliases import KINDS, Alias, read_aliases
 from legigraph.linking.dates import OLD_REGIME, RecordDates, read_dates
 from legigraph.linking.fuzzy import FuzzyIndex
 from legigraph.resolve import LawIndex, LawRecord, Resolution, normalise_name, read_law_index
 
 TABLES = Path("linking")  # under the project's data/
-NATIONAL_START = "1948-07-17"  # 대한민국헌법 promulgated
+NATIONAL_START = "1948-07-17"
+WEIGHTS = {"deemed": 3}  # 대한민국헌법 promulgated
 
 
 @dataclass
@@ -71,25 +72,45 @@ class Resolver(LawIndex):
         return super().resolve(name, on)
 
     def _alias(self, name: str, on: str | None) -> Resolution | None:
+        """The law a former name means, when the evidence clearly names one.
+
+        Each target scores the files that say it (a 다른 법령과의 관계 clause, ``deemed``,
+        counts three times); the best must score at least twice the next, or the name
+        is ambiguous (항공법, split into four Acts). The validity dates are reported, not
+        enforced: a 부칙 keeps the old wording long after the rename, and a stale
+        reference in force today still means that law.
+        """
         key = normalise_name(name)
-        hits = [a for a in self.aliases if a.key == key and (not on or a.valid_on(on))]
-        targets = {a.law_id for a in hits if a.law_id in self.by_id}
-        if not targets:
+        hits = [a for a in self.aliases if a.key == key and a.law_id in self.by_id]
+        if not hits:
             return None
-        if len(targets) > 1:
-            recs = tuple(self.by_id[t] for t in sorted(targets))
-            names = ", ".join(f"{r.law_id} 「{r.name}」" for r in recs)
+        scores: dict[str, int] = {}
+        for a in hits:
+            scores[a.law_id] = scores.get(a.law_id, 0) + int(a.sources) * WEIGHTS.get(a.how, 1)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
+            recs = tuple(self.by_id[t] for t, _ in ranked)
+            names = ", ".join(
+                f"{self.by_id[t].law_id} 「{self.by_id[t].name}」 ({n})" for t, n in ranked
+            )
             return Resolution(
                 "ambiguous", None, f"former name 「{name}」 of several laws: {names}", recs, "alias"
             )
-        alias = next(a for a in hits if a.law_id in targets)
-        record = self.by_id[alias.law_id]
-        valid = f"valid {alias.valid_from or '…'} – {alias.valid_until or '…'}"
+        best = ranked[0][0]
+        rows = sorted(
+            (a for a in hits if a.law_id == best), key=lambda a: (KINDS.index(a.how), a.valid_until)
+        )
+        alias, record = rows[0], self.by_id[best]
+        until = f", current until {alias.valid_until}" if alias.valid_until else ""
+        others = (
+            "; not " + ", ".join(f"{t} ({n})" for t, n in ranked[1:]) if len(ranked) > 1 else ""
+        )
         return Resolution(
             "resolved",
             record,
             f"former name of {record.law_id} 「{record.name}」 ({alias.how}: "
-            f"{alias.source}; {valid})",
+            f"{alias.source}, {sum(int(a.sources) for a in rows)} files{until}"
+            f"{others})",
             (record,),
             "alias",
         )
