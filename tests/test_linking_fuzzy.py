@@ -62,7 +62,6 @@ def test_words_drop_particles() -> None:
         "감염병",
         "예방",
         "관리",
-        "에",
         "관한",
         "법률",
     ]
