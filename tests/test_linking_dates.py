@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from legigraph.linking.dates import COLUMNS, citing_date, derive, read_dates
+from legigraph.linking.citing import citing_date
+from legigraph.linking.dates import COLUMNS, derive, read_dates
 from legigraph.linking.mine import namesake_dates
 from legigraph.linking.resolver import choose_namesake, with_tables
 from legigraph.ordinance import read_law_bytes

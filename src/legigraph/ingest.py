@@ -48,7 +48,8 @@ from legigraph.citations import Citation, find_citations
 from legigraph.errors import InputError
 from legigraph.io import atomic_write
 from legigraph.link import NationalTexts, _resolve_one, describe_record, law_page
-from legigraph.linking.dates import addendum_dates, citing_date
+from legigraph.linking.citing import citable_text, citing_date
+from legigraph.linking.dates import addendum_dates
 from legigraph.linking.resolver import with_tables
 from legigraph.namespaces import ELI, LG, SCHEMA
 from legigraph.ordinance import LawText, read_law_bytes, subdivision_kind, version_metadata
@@ -300,11 +301,12 @@ def parse_statute(item: tuple[str, bytes]) -> _Parsed:
     for prov in law.walk():
         parsed.paths.append(prov.path)
         parsed.kinds[prov.kind] += 1
-        if "「" not in prov.text:  # explicit and same-law citations need a 「」
+        text = citable_text(prov)  # the heading too: 제N조 (「…」 등의 준용)
+        if "「" not in text:  # explicit and same-law citations need a 「」
             continue
         last: Citation | None = None
         sub = ids.provision_iri(str(work), prov.path)
-        for cit in find_citations(prov.text):
+        for cit in find_citations(text):
             if cit.relation in ("explicit", "same-law"):
                 parsed.pending.append((cit, last, sub))
             if cit.relation == "explicit":

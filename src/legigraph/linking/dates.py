@@ -153,12 +153,3 @@ def addendum_dates(law: LawText) -> dict[str, str]:
         if prov.kind == "addendum" and (m := _ADDENDUM.search(prov.heading)):
             out[prov.path] = f"{m.group(2)}-{int(m.group(3)):02d}-{int(m.group(4)):02d}"
     return out
-
-
-def citing_date(path: str, dates: dict[str, str], default: str) -> str:
-    """The date a provision's citations were written: its 부칙's date, else ``default``.
-
-    The text of a law's body is its current version's; a 부칙 keeps the wording of the
-    day it was promulgated, and a name in it means the law of that day.
-    """
-    return dates.get(path.partition("/")[0], default) if path.startswith("addendum_") else default
