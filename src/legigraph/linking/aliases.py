@@ -10,7 +10,10 @@ and the day the old name stopped being current (``valid_until``: the 부칙's da
 * ``renamed`` — a 타법개정 that changes a title: "X 일부를 다음과 같이 개정한다. 제명
   "A"를 "B"로 한다" (or 제명 중 "a"를 "b"로, a change inside X's title);
 * ``substituted`` — a 타법개정 that rewrites citations: "「A」"를 "「B」"로 한다";
-* ``predecessor`` — "「A」은 「B」로 본다".
+* ``predecessor`` — "「A」은 「B」로 본다";
+* ``directory`` — an Act whose legalize-kr folder keeps the name it had when first
+  collected (``kr/지방자치분권및지역균형발전에관한특별법/법률.md`` is now 「지방자치분권 및
+  균형성장에 관한 특별법」; the folder name has no spaces).
 
 Only names that are not in the index become aliases; the target of each is resolved
 through the index, following later renames. An alias with several targets (항공법 was
@@ -87,7 +90,7 @@ def write_aliases(path: Path, rows: list[Alias]) -> None:
 
 
 # Stronger evidence first: the resolver uses the strongest kind that names one law.
-KINDS = ("deemed", "renamed", "substituted", "predecessor")
+KINDS = ("deemed", "renamed", "substituted", "predecessor", "directory")
 _Q = r"[\"“”]?"
 _NAME = r"「(?P<{}>[^「」]{{2,120}})」"
 _DEEMED = re.compile(
@@ -202,6 +205,11 @@ def mine_aliases(texts: Iterable[tuple[LawRecord, LawText]], index: LawIndex) ->
         if target is None or normalise_name(target.name) == old:
             continue
         grouped.setdefault((old, target.law_id, raw.how), []).append((raw, target))
+    for record in index.records:
+        folder = record.path.split("/")[1] if record.path.count("/") == 2 else ""
+        if record.kind == "법률" and folder and folder not in index.by_name:
+            raw = _Raw(folder, record.name, record.name, "directory", record.path, "")
+            grouped.setdefault((folder, record.law_id, "directory"), []).append((raw, record))
     out = []
     for group in grouped.values():
         group.sort(key=lambda rt: (rt[0].date or "9999", rt[0].source))
