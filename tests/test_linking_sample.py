@@ -20,8 +20,17 @@ from linking_eval import COLUMNS, predict, read_rows
 
 DATA = ROOT / "data"
 INDEX = with_tables(read_law_index(DATA / "external" / "legalize-kr" / "index_all_laws.csv"), DATA)
-SAMPLES = sorted((ROOT / "tests" / "linking").glob("sample*.tsv"))
+SAMPLES = sorted((ROOT / "tests" / "linking").glob("sample*.tsv"))  # uniform, then strata
 ROWS = [(path.name, row) for path in SAMPLES for row in read_rows(path)]
+# Rows the resolver gets wrong, each with the reason (pySHACL-style known failures as data).
+MISSES = {r["id"]: r["why"] for r in read_rows(ROOT / "tests" / "linking" / "known-misses.tsv")}
+
+
+def _param(row: dict[str, str]) -> object:
+    marks = (
+        [pytest.mark.xfail(reason=MISSES[row["id"]], strict=True)] if row["id"] in MISSES else []
+    )
+    return pytest.param(row, id=f"{row['id']}-{row['name'][:12]}", marks=marks)
 
 
 def test_samples_are_complete() -> None:
@@ -33,11 +42,7 @@ def test_samples_are_complete() -> None:
         assert row["expected_law_id"], row["id"]
 
 
-@pytest.mark.parametrize(
-    "row",
-    [r for _, r in ROWS if r["decided"] == "read"],
-    ids=lambda r: f"{r['id']}-{r['name'][:12]}",
-)
+@pytest.mark.parametrize("row", [_param(r) for _, r in ROWS if r["decided"] == "read"])
 def test_each_row_links_to_its_expected_target(row: dict[str, str]) -> None:
     got, why = predict(row, INDEX, after=True)
     expected = "" if row["expected_law_id"] == "-" else row["expected_law_id"]

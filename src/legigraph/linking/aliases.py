@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from legigraph.errors import InputError
-from legigraph.linking.dates import addendum_dates
+from legigraph.linking.dates import addenda, addendum_dates
 from legigraph.ordinance import LawText, Provision
 from legigraph.resolve import LawIndex, LawRecord, normalise_name
 
@@ -46,6 +46,7 @@ class Alias:
     valid_from: str
     valid_until: str
     sources: str = "1"  # how many files say it (``source`` is the earliest of them)
+    law_since: str = ""  # the target's earliest 부칙 (its enactment or last 전부개정)
 
     @property
     def key(self) -> str:
@@ -191,7 +192,12 @@ def mine_aliases(texts: Iterable[tuple[LawRecord, LawText]], index: LawIndex) ->
     One row per name, law and kind of evidence: the earliest source, the number of files
     that say it, and the earliest date (when the old name stopped being current).
     """
-    raws = [raw for record, law in texts for raw in _raw(law, record)]
+    raws: list[_Raw] = []
+    since: dict[str, str] = {}
+    for record, law in texts:
+        raws.extend(_raw(law, record))
+        dated = addenda(law)
+        since[record.law_id] = dated[0][0] if dated else ""
     renames: dict[str, set[str]] = {}
     for raw in raws:
         if raw.new:
@@ -225,6 +231,7 @@ def mine_aliases(texts: Iterable[tuple[LawRecord, LawText]], index: LawIndex) ->
                 "",
                 raw.date,
                 str(len(files)),
+                since.get(target.law_id, ""),
             )
         )
     return out

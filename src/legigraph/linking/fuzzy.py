@@ -84,6 +84,7 @@ class FuzzyIndex:
         if len(w) < 2 or _NOT_A_LAW.search(normalise_name(name)):
             return FuzzyMatch(None, (), "")
         joined = "".join(w)
+        kind = _kind(joined)
         steps = (
             ("the same words but for 의/등/및 and spacing", self.skeleton.get(joined, set())),
             ("one word fewer than", self.shorter.get(joined, set())),
@@ -102,17 +103,16 @@ class FuzzyIndex:
         # 「국제입양에 관한 특별법」 does not go to 「국내입양에 관한 특별법」 while
         # 「국제입양에 관한 법률」 is about as close.
         near = []
+        matcher = difflib.SequenceMatcher(None, "", joined)  # seq2 is analysed once
+        floor = CLOSE - MARGIN
         for other, key in self.all_names:
-            if abs(len(other) - len(joined)) > 4:
+            if abs(len(other) - len(joined)) > 4 or _kind(other) != kind:
                 continue
-            matcher = difflib.SequenceMatcher(None, joined, other)
-            if (
-                matcher.real_quick_ratio() < CLOSE - MARGIN
-                or matcher.quick_ratio() < CLOSE - MARGIN
-            ):
+            matcher.set_seq1(other)
+            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
                 continue
-            if (score := matcher.ratio()) >= CLOSE - MARGIN:
-                near.append((score, key, _kind(other) == _kind(joined)))
+            if (score := matcher.ratio()) >= floor:
+                near.append((score, key, True))
         near = [n for n in near if n[2]]  # a 시행령 is no rival to the Act of its name
         near.sort(reverse=True)
         if near and near[0][0] >= CLOSE and len(near) == 1:

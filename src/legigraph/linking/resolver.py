@@ -74,9 +74,10 @@ class Resolver(LawIndex):
     def _alias(self, name: str, on: str | None) -> Resolution | None:
         """The law a former name means, when the evidence clearly names one.
 
-        Each target scores the files that say it (a 다른 법령과의 관계 clause, ``deemed``,
-        counts three times); the best must score at least twice the next, or the name
-        is ambiguous (항공법, split into four Acts). The validity dates are reported, not
+        When some laws say in a 다른 법령과의 관계 clause (``deemed``) that the name means
+        them, only they compete. Each target scores the files that say it (``deemed``
+        three times); the best must score at least twice the next, or the name is
+        ambiguous (항공법, split into four Acts). The validity dates are reported, not
         enforced: a 부칙 keeps the old wording long after the rename, and a stale
         reference in force today still means that law.
         """
@@ -84,8 +85,11 @@ class Resolver(LawIndex):
         hits = [a for a in self.aliases if a.key == key and a.law_id in self.by_id]
         if not hits:
             return None
+        # A 다른 법령과의 관계 clause is the law's own word: the laws that say it come first.
+        deemed = {a.law_id for a in hits if a.how == "deemed"}
+        pool = [a for a in hits if a.law_id in deemed] if deemed else hits
         scores: dict[str, int] = {}
-        for a in hits:
+        for a in pool:
             scores[a.law_id] = scores.get(a.law_id, 0) + int(a.sources) * WEIGHTS.get(a.how, 1)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         if len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
