@@ -16,6 +16,7 @@ it rejected and why. Anything undecided stays ambiguous or unresolved.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from legigraph.linking.aliases import KINDS, Alias, read_aliases
@@ -36,6 +37,13 @@ class Resolver(LawIndex):
     aliases: list[Alias] = field(default_factory=list)
     fuzzy: bool = True
     _fuzzy: FuzzyIndex | None = field(default=None, repr=False)
+
+    @cached_property
+    def by_alias(self) -> dict[str, list[Alias]]:
+        out: dict[str, list[Alias]] = {}
+        for alias in self.aliases:
+            out.setdefault(alias.key, []).append(alias)
+        return out
 
     def resolve(self, name: str, on: str | None = None) -> Resolution:
         """Resolve a cited name as of the ISO date ``on`` (the citing text's date)."""
@@ -82,7 +90,7 @@ class Resolver(LawIndex):
         reference in force today still means that law.
         """
         key = normalise_name(name)
-        hits = [a for a in self.aliases if a.key == key and a.law_id in self.by_id]
+        hits = [a for a in self.by_alias.get(key, []) if a.law_id in self.by_id]
         if not hits:
             return None
         # A 다른 법령과의 관계 clause is the law's own word: the laws that say it come first.
