@@ -1,8 +1,9 @@
 """Mis-cited law names: a guarded fuzzy match against the names of the index.
 
 A cited name that is neither in the index nor a former name may still be a law of the
-index written loosely. Three steps, each linking only when exactly one name of the index
-is that close (otherwise the close names are reported and nothing is linked):
+index, or a former name, written loosely (the resolver gives both kinds of name). Three
+steps, each linking only when exactly one name is that close (otherwise the close names
+are reported and nothing is linked):
 
 1. **particles and spacing**: the names agree once a word-final 의, the words 등 / 등의
    / 등에 / 및 and the spacing are left out (「감염병 예방 및 관리에 관한 법률」 for
@@ -21,7 +22,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from legigraph.resolve import LawRecord, normalise_name
+from legigraph.resolve import normalise_name
 
 CLOSE = 0.9
 MARGIN = 0.08
@@ -58,14 +59,14 @@ class FuzzyMatch:
 class FuzzyIndex:
     """The names of an index by their particle-free words and by each word left out."""
 
-    def __init__(self, by_name: dict[str, list[LawRecord]]):
-        self.by_name = by_name
+    def __init__(self, names: dict[str, str]):
+        self.names = names  # normalise_name key → the name as written
         self.skeleton: dict[str, set[str]] = {}
         self.shorter: dict[str, set[str]] = {}
         self.all_names: list[tuple[str, str]] = []
         self.cache: dict[str, FuzzyMatch] = {}
-        for key, records in by_name.items():
-            w = words(records[0].name)
+        for key, written in names.items():
+            w = words(written)
             if not w:
                 continue
             self.skeleton.setdefault("".join(w), set()).add(key)
@@ -96,7 +97,7 @@ class FuzzyIndex:
         for how, keys in steps:
             if len(keys) == 1:
                 key = next(iter(keys))
-                return FuzzyMatch(key, (), f"{how} 「{self.by_name[key][0].name}」")
+                return FuzzyMatch(key, (), f"{how} 「{self.names[key]}」")
             if keys:
                 return FuzzyMatch(None, tuple(sorted(keys)), how)
         # Rivals are the names of about that length naming the same kind of law, so that
@@ -117,7 +118,7 @@ class FuzzyIndex:
         near.sort(reverse=True)
         if near and near[0][0] >= CLOSE and len(near) == 1:
             score, key, _ = near[0]
-            return FuzzyMatch(key, (), f"similar ({score:.2f}) to 「{self.by_name[key][0].name}」")
+            return FuzzyMatch(key, (), f"similar ({score:.2f}) to 「{self.names[key]}」")
         if near and near[0][0] >= CLOSE:
             return FuzzyMatch(None, tuple(k for _, k, _ in near), "several similar names")
         return FuzzyMatch(None, (), "")

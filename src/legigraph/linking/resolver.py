@@ -56,27 +56,30 @@ class Resolver(LawIndex):
             return alias
         if self.fuzzy:
             if self._fuzzy is None:
-                self._fuzzy = FuzzyIndex(self.by_name)
+                # Former names too: 「지방자치분권 및 균형발전에 관한 특별법」 is a former name
+                # with a word dropped.
+                names = {a.key: a.alias for a in self.aliases}
+                names.update((k, recs[0].name) for k, recs in self.by_name.items())
+                self._fuzzy = FuzzyIndex(names)
             match = self._fuzzy.match(name)
             if match.key is not None:
-                res = self.resolve(self.by_name[match.key][0].name, on)
+                res = self.resolve(self._fuzzy.names[match.key], on)
                 if res.record is not None:
-                    return Resolution(
-                        res.status,
-                        res.record,
-                        f"mis-cited variant: {match.reason}; {res.reason}",
-                        res.candidates,
-                        "fuzzy",
-                    )
+                    return Resolution(res.status, res.record,
+                                      f"mis-cited variant: {match.reason}; {res.reason}",
+                                      res.candidates, "fuzzy")  # fmt: skip
             elif match.close:
-                close = ", ".join(f"「{self.by_name[k][0].name}」" for k in match.close)
-                return Resolution(
-                    "ambiguous",
-                    None,
-                    f"「{name}」 is not a name in the index; close to {close}",
-                    tuple(self.by_name[k][0] for k in match.close),
-                    "fuzzy",
-                )
+                close = ", ".join(f"「{self._fuzzy.names[k]}」" for k in match.close)
+                found = [self.resolve(self._fuzzy.names[k], on).record for k in match.close]
+                records = {r.law_id: r for r in found if r is not None}
+                if len(records) == 1 and None not in found:  # a name and its former name
+                    (record,) = records.values()
+                    return Resolution("resolved", record,
+                                      f"mis-cited variant: close to {close}, all names of "
+                                      f"{record.law_id}", (record,), "fuzzy")  # fmt: skip
+                return Resolution("ambiguous", None,
+                                  f"「{name}」 is not a name in the index; close to {close}",
+                                  tuple(records.values()), "fuzzy")  # fmt: skip
         return super().resolve(name, on)
 
     def _alias(self, name: str, on: str | None) -> Resolution | None:
