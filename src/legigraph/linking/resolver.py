@@ -47,30 +47,26 @@ class Resolver(LawIndex):
 
     def resolve(self, name: str, on: str | None = None) -> Resolution:
         """Resolve a cited name as of the ISO date ``on`` (the citing text's date)."""
-        candidates = self.by_name.get(normalise_name(name), [])
-        if len(candidates) > 1 and self.dates:
-            return choose_namesake(name, candidates, self.dates, on)
-        if candidates:
-            return super().resolve(name, on)
-        if alias := self._alias(name, on):
-            return alias
+        if (exact := self._exact(name, on)) is not None:
+            return exact
         if self.fuzzy:
             if self._fuzzy is None:
                 # Former names too: 「지방자치분권 및 균형발전에 관한 특별법」 is a former name
                 # with a word dropped.
-                names = {a.key: a.alias for a in self.aliases}
+                names = {a.key: a.alias for a in self.aliases if a.law_id in self.by_id}
                 names.update((k, recs[0].name) for k, recs in self.by_name.items())
                 self._fuzzy = FuzzyIndex(names)
             match = self._fuzzy.match(name)
             if match.key is not None:
-                res = self.resolve(self._fuzzy.names[match.key], on)
-                if res.record is not None:
+                res = self._exact(self._fuzzy.names[match.key], on)  # never fuzzy again
+                if res is not None and res.record is not None:
                     return Resolution(res.status, res.record,
                                       f"mis-cited variant: {match.reason}; {res.reason}",
                                       res.candidates, "fuzzy")  # fmt: skip
             elif match.close:
                 close = ", ".join(f"「{self._fuzzy.names[k]}」" for k in match.close)
-                found = [self.resolve(self._fuzzy.names[k], on).record for k in match.close]
+                by_close = [self._exact(self._fuzzy.names[k], on) for k in match.close]
+                found = [r.record if r is not None else None for r in by_close]
                 records = {r.law_id: r for r in found if r is not None}
                 if len(records) == 1 and None not in found:  # a name and its former name
                     (record,) = records.values()
@@ -81,6 +77,15 @@ class Resolver(LawIndex):
                                   f"「{name}」 is not a name in the index; close to {close}",
                                   tuple(records.values()), "fuzzy")  # fmt: skip
         return super().resolve(name, on)
+
+    def _exact(self, name: str, on: str | None) -> Resolution | None:
+        """The resolution by the name itself or a former name; None when neither is known."""
+        candidates = self.by_name.get(normalise_name(name), [])
+        if len(candidates) > 1 and self.dates:
+            return choose_namesake(name, candidates, self.dates, on)
+        if candidates:
+            return super().resolve(name, on)
+        return self._alias(name, on)
 
     def _alias(self, name: str, on: str | None) -> Resolution | None:
         """The law a former name means, when the evidence clearly names one.
