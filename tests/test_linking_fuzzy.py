@@ -66,3 +66,8 @@ def test_words_drop_particles() -> None:
         "법률",
     ]
     assert words("회의 운영 규칙") == ["회", "운영", "규칙"]  # a word-final 의 always goes
+
+
+def test_an_exact_name_says_so() -> None:
+    res = INDEX.resolve("민법", "2025-01-01")
+    assert res.status == "resolved" and res.rule == "name" and res.record is not None

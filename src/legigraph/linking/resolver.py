@@ -15,7 +15,7 @@ it rejected and why. Anything undecided stays ambiguous or unresolved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -84,7 +84,7 @@ class Resolver(LawIndex):
         if len(candidates) > 1 and self.dates:
             return choose_namesake(name, candidates, self.dates, on)
         if candidates:
-            return super().resolve(name, on)
+            return replace(super().resolve(name, on), rule="name")
         return self._alias(name, on)
 
     def _alias(self, name: str, on: str | None) -> Resolution | None:
