@@ -46,11 +46,15 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from legigraph.errors import InputError
 from legigraph.io import atomic_write
 from legigraph.link.citations import Citation, find_citations
+from legigraph.link.citing import citable_text, citing_date
+from legigraph.link.dates import addendum_dates
 from legigraph.link.linker import NationalTexts, _resolve_one, describe_record, law_page
 from legigraph.link.resolve import LawIndex, LawRecord, read_law_index
+from legigraph.link.resolver import with_tables
 from legigraph.model import ids
 from legigraph.model.namespaces import ELI, LG, SCHEMA
 from legigraph.model.worktypes import work_type_code
+from legigraph.paths import Layout
 from legigraph.sources.ordinance import LawText, read_law_bytes, subdivision_kind, version_metadata
 
 NATIONAL_GRAPH = str(ids.NATIONAL_GRAPH)
@@ -264,6 +268,7 @@ class _Parsed:
     kinds: Counter[str] = field(default_factory=Counter)
     pending: list[tuple[Citation, Citation | None, str]] = field(default_factory=list)
     error: tuple[str, str, str, int | None] | None = None  # InputError's fields
+    addenda: dict[str, str] = field(default_factory=dict)  # 부칙 path → date (linking.dates)
     triples: int = 0
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, "file:line: …")
 
@@ -287,6 +292,7 @@ def parse_statute(item: tuple[str, bytes]) -> _Parsed:
     lines = provision_lines(law, str(work), str(version), page)
     parsed = _Parsed(name, buffer.getvalue() + "\n".join(lines) + "\n", record)
     parsed.triples = sink.written + len(lines)
+    parsed.addenda = addendum_dates(law)
     if work_type_code(record.kind) is None:
         line = _front_matter_line(blob, "법령구분")
         parsed.warnings.append(("unknown-work-type", f"{name}:{line}: 법령구분 {record.kind!r} "
@@ -295,11 +301,12 @@ def parse_statute(item: tuple[str, bytes]) -> _Parsed:
     for prov in law.walk():
         parsed.paths.append(prov.path)
         parsed.kinds[prov.kind] += 1
-        if "「" not in prov.text:  # explicit and same-law citations need a 「」
+        text = citable_text(prov)  # the heading too: 제N조 (「…」 등의 준용)
+        if "「" not in text:  # explicit and same-law citations need a 「」
             continue
         last: Citation | None = None
         sub = ids.provision_iri(str(work), prov.path)
-        for cit in find_citations(prov.text):
+        for cit in find_citations(text):
             if cit.relation in ("explicit", "same-law"):
                 parsed.pending.append((cit, last, sub))
             if cit.relation == "explicit":
@@ -379,7 +386,7 @@ def ingest_statutes(
     members, input_hash = list_corpus(source)
     total_files = len(members)
     members = members[: max(1, round(len(members) * limit_fraction))]
-    index = read_law_index(index_path)
+    index = with_tables(read_law_index(index_path), Layout.default().data)
     timings["list"] = time.perf_counter() - clock
 
     store = store.resolve()
@@ -500,7 +507,8 @@ def _build(
         kinds.update(parsed.kinds)
         known[record.law_id] = frozenset(parsed.paths)
         date = record.in_force
-        pending.extend((c, last, sub, date, parsed.name) for c, last, sub in parsed.pending)
+        pending.extend((c, last, sub, citing_date(sub.partition(f"/law/{record.law_id}/")[2],
+                        parsed.addenda, date), parsed.name) for c, last, sub in parsed.pending)
         _progress(done, len(members), quiet)
     timings["parse_build"] = time.perf_counter() - clock
 

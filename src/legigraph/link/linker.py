@@ -22,6 +22,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 
 from legigraph.link.citations import Citation, find_citations
 from legigraph.link.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
+from legigraph.link.resolver import with_tables
 from legigraph.model import ids
 from legigraph.model.namespaces import ELI, KOREAN, LG, SCHEMA
 from legigraph.model.worktypes import work_type_code
@@ -139,12 +140,16 @@ def api_cache(layout: Layout) -> Path:
 
 
 def law_index(layout: Layout) -> LawIndex:
-    """The national statute index and the Seoul ordinance index, merged."""
+    """The national statute and Seoul ordinance indexes, with the ``data/linking/`` tables.
+
+    The tables: namesake dates and former names (``linking.resolver``).
+    """
     ext = layout.data / "external"
-    return merge(
+    merged = merge(
         read_law_index(ext / "legalize-kr" / "index_all_laws.csv"),
         read_ordinance_index(ext / "ordinance-kr" / "INDEX.tsv"),
     )
+    return with_tables(merged, layout.data)
 
 
 def committed_texts(layout: Layout) -> dict[str, LawText]:

@@ -57,6 +57,7 @@ class Resolution:
     record: LawRecord | None
     reason: str
     candidates: tuple[LawRecord, ...] = ()
+    rule: str = ""  # which rule decided: name, namesake-date, alias, fuzzy (linking.resolver)
 
 
 @dataclass

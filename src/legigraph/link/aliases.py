@@ -1,0 +1,256 @@
+"""Former names of laws, mined from the 부칙 of the corpus itself.
+
+The index holds current names only; laws renamed (by their own 전부개정 or by another
+law's 부칙) are cited by their old names all over the corpus. Four kinds of sentence say
+what an old name now means; each becomes a row with its source (file, 부칙, provision)
+and the day the old name stopped being current (``valid_until``: the 부칙's date):
+
+* ``deemed`` — 다른 법령과의 관계: "다른 법령에서 종전의 「A」 … 를 인용한 경우 … 이 법 …을
+  인용한 것으로 본다" (A means the law the 부칙 belongs to, or the 「B」 named);
+* ``renamed`` — a 타법개정 that changes a title: "X 일부를 다음과 같이 개정한다. 제명
+  "A"를 "B"로 한다" (or 제명 중 "a"를 "b"로, a change inside X's title);
+* ``substituted`` — a 타법개정 that rewrites citations: "「A」"를 "「B」"로 한다";
+* ``predecessor`` — "「A」은 「B」로 본다";
+* ``directory`` — an Act whose legalize-kr folder keeps the name it had when first
+  collected (``kr/지방자치분권및지역균형발전에관한특별법/법률.md`` is now 「지방자치분권 및
+  균형성장에 관한 특별법」; the folder name has no spaces).
+
+Only names that are not in the index become aliases; the target of each is resolved
+through the index, following later renames. An alias with several targets (항공법 was
+split into three Acts) stays ambiguous in the resolver.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from legigraph.errors import InputError
+from legigraph.link.dates import addenda, addendum_dates
+from legigraph.link.resolve import LawIndex, LawRecord, normalise_name
+from legigraph.sources.ordinance import LawText, Provision
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A name a law was cited by, the law it means, and where that is said."""
+
+    alias: str
+    law_id: str
+    name: str  # the law's current name
+    how: str
+    source: str
+    valid_from: str
+    valid_until: str
+    sources: str = "1"  # how many files say it (``source`` is the earliest of them)
+    law_since: str = ""  # the target's earliest 부칙 (its enactment or last 전부개정)
+
+    @property
+    def key(self) -> str:
+        return normalise_name(self.alias)
+
+    def valid_on(self, on: str) -> bool:
+        return (not self.valid_from or self.valid_from <= on) and (
+            not self.valid_until or on <= self.valid_until
+        )
+
+
+COLUMNS = tuple(f.name for f in fields(Alias))
+
+
+def read_aliases(path: Path) -> list[Alias]:
+    """The alias table."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t")
+            if tuple(reader.fieldnames or ()) != COLUMNS:
+                raise InputError(
+                    path,
+                    f"columns must be {', '.join(COLUMNS)}",
+                    "regenerate it with python -m legigraph.link.mine",
+                    1,
+                )
+            return [Alias(**row) for row in reader]
+    except OSError as err:
+        raise InputError(
+            path, f"cannot read the alias table: {err.strerror}", "check the path"
+        ) from err
+
+
+def write_aliases(path: Path, rows: list[Alias]) -> None:
+    """Write the table in canonical form (sorted by alias, then 법령ID)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, COLUMNS, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        for row in sorted(rows, key=lambda r: (r.key, r.law_id, r.source)):
+            writer.writerow(asdict(row))
+
+
+# Stronger evidence first: the resolver uses the strongest kind that names one law.
+KINDS = ("deemed", "renamed", "substituted", "predecessor", "directory")
+_Q = r"[\"“”]?"
+_NAME = r"「(?P<{}>[^「」]{{2,120}})」"
+_DEEMED = re.compile(
+    r"다른\s*법령에서\s*종전의\s*(?P<old>(?:「[^「」]{2,120}」[\s,ㆍ및또는]*)+)"
+    r"(?P<rest>[^.]{0,300}?)인용한\s*것으로\s*본다"
+)
+_NEW_IN_REST = re.compile(r"「(?P<new>[^「」]{2,120})」")
+_SELF_IN_REST = re.compile(r"이\s*(?:법|영|규칙|령)(?![가-힣])")
+_AMEND_BLOCK = re.compile(r"(?P<law>[^<>.①-⑳]{2,120}?)\s*일부를\s*다음과\s*같이\s*개정한다")
+_TITLE = re.compile(
+    r"제명\s*(?P<part>중\s*)?"
+    + _Q
+    + r"「?(?P<old>[^\"“”」]{2,120})」?"
+    + _Q
+    + r"\s*[을를]\s*"
+    + _Q
+    + r"「?(?P<new>[^\"“”」]{2,120})」?"
+    + _Q
+    + r"\s*(?:으로|로)\s*한다"
+)
+_SUBST = re.compile(
+    _Q
+    + _NAME.format("old")
+    + r"[^\"“”「」]{0,40}"
+    + _Q
+    + r"\s*[을를]\s*(?:각각\s*)?"
+    + _Q
+    + _NAME.format("new")
+    + r"[^\"“”「」]{0,40}"
+    + _Q
+    + r"\s*(?:으로|로)\s*(?:한다|하고)"
+)
+_DEEMED_AS = re.compile(
+    _NAME.format("old") + r"\s*[은는]\s*" + _NAME.format("new") + r"\s*(?:으로|로)\s*본다"
+)
+_OWNER = re.compile(r"^부칙\s*\((?P<name>[^)]+)\)")
+_QUOTES = re.compile(r"[\"“”「」]")
+_LEAD = re.compile(r"^(?:<\d+>|[0-9]+\.|\(\d+\)|생략|\s)+")
+
+
+@dataclass(frozen=True)
+class _Raw:
+    old: str
+    new: str  # the name it now means, "" for the owner of the 부칙
+    owner: str  # name of the law the 부칙 belongs to
+    how: str
+    source: str
+    date: str
+
+
+def _raw(law: LawText, record: LawRecord) -> Iterable[_Raw]:
+    dates = addendum_dates(law)
+    for top in law.provisions:
+        if top.kind != "addendum":
+            continue
+        owner_match = _OWNER.match(top.heading)
+        owner = owner_match.group("name").strip() if owner_match else record.name
+        date = dates.get(top.path, "")
+        for prov in top.walk():
+            yield from _in_text(prov, owner, f"{record.path} {prov.label}", date)
+
+
+def _in_text(prov: Provision, owner: str, source: str, date: str) -> Iterable[_Raw]:
+    text = prov.text
+    for m in _DEEMED.finditer(text):
+        olds = set(re.findall(r"「([^「」]{2,120})」", m.group("old")))
+        named = [n for n in _NEW_IN_REST.findall(m.group("rest")) if n not in olds]
+        new = named[-1] if named else ""
+        if not new and not _SELF_IN_REST.search(m.group("rest")):
+            continue
+        for old in sorted(olds):
+            yield _Raw(old, new, owner, "deemed", source, date)
+    for m in _TITLE.finditer(text):
+        if m.group("part"):
+            blocks = list(_AMEND_BLOCK.finditer(text, 0, m.start()))
+            if not blocks:
+                continue
+            block = blocks[-1]  # the 일부개정 the title change belongs to
+            law = _LEAD.sub("", block.group("law")).strip().strip("「」")
+            old_key, part_old, part_new = (
+                normalise_name(law),
+                *map(normalise_name, m.group("old", "new")),
+            )
+            if part_old not in old_key:
+                continue
+            yield _Raw(law, old_key.replace(part_old, part_new), owner, "renamed", source, date)
+        else:
+            yield _Raw(m.group("old"), m.group("new"), owner, "renamed", source, date)
+    for m in _SUBST.finditer(text):
+        yield _Raw(m.group("old"), m.group("new"), owner, "substituted", source, date)
+    for m in _DEEMED_AS.finditer(text):
+        yield _Raw(m.group("old"), m.group("new"), owner, "predecessor", source, date)
+
+
+def mine_aliases(texts: Iterable[tuple[LawRecord, LawText]], index: LawIndex) -> list[Alias]:
+    """Every former name the 부칙 of ``texts`` give, with its current law (see above).
+
+    One row per name, law and kind of evidence: the earliest source, the number of files
+    that say it, and the earliest date (when the old name stopped being current).
+    """
+    raws: list[_Raw] = []
+    since: dict[str, str] = {}
+    for record, law in texts:
+        raws.extend(_raw(law, record))
+        dated = addenda(law)
+        since[record.law_id] = dated[0][0] if dated else ""
+    renames: dict[str, set[str]] = {}
+    for raw in raws:
+        if raw.new:
+            renames.setdefault(normalise_name(raw.old), set()).add(normalise_name(raw.new))
+    grouped: dict[tuple[str, str, str], list[tuple[_Raw, LawRecord]]] = {}
+    for raw in raws:
+        old = normalise_name(raw.old)
+        if old in index.by_name or len(old) < 2 or _QUOTES.search(raw.old):
+            continue
+        target = _current(normalise_name(raw.new or raw.owner), index, renames, raw.date)
+        if target is None or normalise_name(target.name) == old:
+            continue
+        grouped.setdefault((old, target.law_id, raw.how), []).append((raw, target))
+    for record in index.records:
+        folder = record.path.split("/")[1] if record.path.count("/") == 2 else ""
+        if record.kind == "법률" and folder and folder not in index.by_name:
+            raw = _Raw(folder, record.name, record.name, "directory", record.path, "")
+            grouped.setdefault((folder, record.law_id, "directory"), []).append((raw, record))
+    out = []
+    for group in grouped.values():
+        group.sort(key=lambda rt: (rt[0].date or "9999", rt[0].source))
+        raw, target = group[0]
+        files = {r.source.split(" ", 1)[0] for r, _ in group}
+        out.append(
+            Alias(
+                " ".join(raw.old.split()),
+                target.law_id,
+                target.name,
+                raw.how,
+                raw.source,
+                "",
+                raw.date,
+                str(len(files)),
+                since.get(target.law_id, ""),
+            )
+        )
+    return out
+
+
+def _current(key: str, index: LawIndex, renames: dict[str, set[str]], on: str) -> LawRecord | None:
+    """The record now named ``key``, following renames (at most five, no cycles)."""
+    seen = {key}
+    for _ in range(6):
+        records = index.by_name.get(key, [])
+        if records:
+            return (
+                index.resolve(records[0].name, on or None).record
+                if len(records) > 1
+                else records[0]
+            )
+        nxt = renames.get(key, set()) - seen
+        if len(nxt) != 1:
+            return None
+        key = nxt.pop()
+        seen.add(key)
+    return None

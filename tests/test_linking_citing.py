@@ -1,0 +1,35 @@
+"""Citations in article headings, and the date of a 부칙's citations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from legigraph.ingest import parse_statute
+from legigraph.link.citing import citable_text
+from legigraph.sources.ordinance import read_law_bytes
+
+TEXT = """---
+제목: 가법
+법령MST: 1
+법령ID: '000001'
+법령구분: 법률
+공포일자: 2020-01-01
+공포번호: '100'
+시행일자: 2020-01-01
+---
+# 가법
+
+##### 제12조 (「행정절차법」 등의 준용)
+
+이 법에 따른 처분에 관하여는 같은 법을 준용한다.
+"""
+
+
+def test_a_heading_is_scanned_and_does_not_run_into_the_text() -> None:
+    law = read_law_bytes(Path("kr/가법/법률.md"), TEXT.encode())
+    article = law.find("art_12")
+    assert citable_text(article).startswith("「행정절차법」 등의 준용\n")
+    parsed = parse_statute(("kr/가법/법률.md", TEXT.encode()))
+    cited = [(c.relation, c.law) for c, _, _ in parsed.pending]
+    assert cited == [("explicit", "행정절차법"), ("same-law", "같은 법")]
+    assert parsed.pending[1][1] is not None and parsed.pending[1][1].law == "행정절차법"
