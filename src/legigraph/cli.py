@@ -104,9 +104,28 @@ def cmd_link(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ingest_history(args: argparse.Namespace) -> int:
+    from legigraph.history import ingest_history, state_path
+
+    store = Path(args.store) if args.store else _layout(args).national_store
+    result = ingest_history(Path(args.path), store, quiet=True)
+    counts, timings = result.manifest["counts"], result.manifest["timings_s"]
+    print(f"history: {result.new_versions} new versions of {counts['laws_changed']} laws; "
+          f"{counts['laws']} laws, {counts['versions']} versions, {counts['provision_versions']} "
+          f"provision versions, {counts['changes']} changes, {counts['triples']} triples in "
+          f"{store} (graph {result.manifest['graph']}) in "
+          f"{sum(timings.values()):.1f} s")  # fmt: skip
+    for kind, n in counts["changes_by_kind"].items():
+        print(f"  {kind:<13} {n}")
+    print(f"state: {state_path(store.resolve())}")
+    return EXIT_OK
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from legigraph.ingest import BILL_GRAPH, ingest_statutes, manifest_path
 
+    if args.kind == "history":
+        return cmd_ingest_history(args)
     layout = _layout(args)
     bill: Path | None = None
     if not args.no_bill:
@@ -408,9 +427,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p_link.set_defaults(func=cmd_link)
 
-    p_ing = sub.add_parser("ingest", help="build the national graph: `ingest statutes PATH`")
-    p_ing.add_argument("kind", choices=["statutes"], help="what to ingest")
-    p_ing.add_argument("path", help="legalize-kr checkout, unpacked archive, or statutes-kr.tar.xz")
+    p_ing = sub.add_parser("ingest", help="build the national graph: `ingest statutes PATH`, "
+                           "`ingest history PATH` (every dated version)")  # fmt: skip
+    p_ing.add_argument("kind", choices=["statutes", "history"], help="what to ingest")
+    p_ing.add_argument("path", help="legalize-kr checkout, unpacked archive, or statutes-kr."
+                       "tar.xz; for history a git clone or a folder of dated versions")  # fmt: skip
     p_ing.add_argument(
         "--store", metavar="DIR", help="store to (re)build (default build/national-store)"
     )
