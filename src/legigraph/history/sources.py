@@ -106,6 +106,8 @@ def read_folder(folder: Path, seen: Collection[str] = ()) -> list[Snapshot]:
     files = {}
     for file in folder.glob("*.md"):
         match = _DATED.match(nfc(file.name))
+        if match is None and "@" not in file.name:
+            continue  # a README beside the versions
         if match is None:
             raise InputError(file, "not named {file}@{YYYY-MM-DD}_{commit}.md",
                              "rename it, or move it out of the folder")  # fmt: skip
