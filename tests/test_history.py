@@ -261,3 +261,16 @@ def test_errors_are_one_line_with_exit_2(
     assert main(["ingest", "history", folder, "--store", str(tmp_path / "s")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Traceback" not in err
+
+
+def test_a_store_out_of_step_with_the_state_is_rewritten_whole(store: Path, tmp_path: Path) -> None:
+    """A run that stopped between the store and the state file: the next one replaces all."""
+    repo = make_repo(tmp_path, 2)
+    path = tmp_path / "store"
+    ingest_history(repo, path, quiet=True)
+    db = ox.Store(str(path))
+    db.remove_graph(ox.NamedNode(HISTORY_GRAPH))
+    del db
+    commit_row(repo, _rows()[2])
+    ingest_history(repo, path, quiet=True)
+    assert set(graph_of(path)) == set(graph_of(store))

@@ -4,9 +4,11 @@ The history goes into the statute ingest's store, in its own named graph
 (``ids.HISTORY_GRAPH``). A run reads only the commits it has not seen (the state file
 ``{store}.history.json`` beside the store keeps every law's chain and its N-Triples),
 aligns each new version with the one before, writes the graph of every law that changed
-again, checks the whole graph by parsing it strictly, and only then replaces the named
-graph: loaded into a staging graph, then ``MOVE``d over the history graph in one update,
-which Oxigraph runs as one transaction. The statute and bill graphs are not touched.
+again, checks the whole graph by parsing it strictly, and only then changes the named
+graph: the triples it loses and gains are staged in graphs of their own and applied in one
+update, which Oxigraph runs as one transaction (the whole graph is replaced, with ``MOVE``,
+when the store does not hold what the state says). Only that graph changes; the statute
+and bill graphs are not touched.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from legigraph.io import atomic_write
 from legigraph.ordinance import LawText, read_law_bytes, version_metadata
 
 HISTORY_GRAPH = str(ids.HISTORY_GRAPH)
-STAGING_GRAPH = str(ids.graph("history-staging"))
+STAGING_GRAPH = str(ids.graph("history-staging"))  # what a run adds, before it is applied
+REMOVED_GRAPH = str(ids.graph("history-removed"))  # what it takes out
 STATE_VERSION = 1
 
 
@@ -101,16 +104,20 @@ def ingest_history(source: Path, store: Path, *, quiet: bool = False) -> History
     timings["align"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    texts: dict[str, str] = {k: v["nt"] for k, v in state["laws"].items() if k not in changed}
+    texts: dict[str, str] = {k: v["nt"] for k, v in state["laws"].items()}
+    old_lines = {line for k in changed if k in texts for line in texts[k].splitlines()}
     for law_id in sorted(changed):
         texts[law_id] = _ntriples(chain_graph(chains[law_id]))
+    new_lines = {line for k in changed for line in texts[k].splitlines()}
     nt = "".join(texts[k] for k in sorted(texts))
     triples = _check(nt, state_file)
     timings["graph"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     if changed or not store.exists():
-        replace_graph(store, nt)
+        added = "".join(f"{line}\n" for line in sorted(new_lines - old_lines))
+        removed = "".join(f"{line}\n" for line in sorted(old_lines - new_lines))
+        update_graph(store, added, removed, expected=triples, everything=nt)
     timings["write"] = time.perf_counter() - clock
 
     new_seen = sorted(seen | {s.commit for s in snapshots})
@@ -139,19 +146,42 @@ def _check(nt: str, where: Path) -> int:
         raise RuntimeError(f"{where}: the history graph does not parse: {err}") from err
 
 
-def replace_graph(store: Path, nt: str) -> None:
-    """Put ``nt`` in the history graph of ``store``, in place of what it held, atomically."""
+# One update, one transaction: readers see the history graph as it was or as it is now.
+# The texts hold constant IRIs of ids.py, nothing read from input.
+_APPLY = (
+    f"DELETE {{ GRAPH <{HISTORY_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{REMOVED_GRAPH}> "
+    f"{{ ?s ?p ?o }} }} ; INSERT {{ GRAPH <{HISTORY_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH "
+    f"<{STAGING_GRAPH}> {{ ?s ?p ?o }} }} ; DROP SILENT GRAPH <{REMOVED_GRAPH}> ; "
+    f"DROP SILENT GRAPH <{STAGING_GRAPH}>"
+)
+_REPLACE = f"MOVE SILENT GRAPH <{STAGING_GRAPH}> TO GRAPH <{HISTORY_GRAPH}>"
+_COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{HISTORY_GRAPH}> {{ ?s ?p ?o }} }}"
+
+
+def update_graph(store: Path, added: str, removed: str, *, expected: int, everything: str) -> None:
+    """Apply a change to the history graph of ``store`` atomically: ``removed`` out, ``added`` in.
+
+    Both are staged in graphs of their own first (each load is a transaction), then one
+    update applies them. When the graph does not hold what the state file says it does (a
+    run stopped between the store and the state), the whole graph is replaced instead.
+    """
     import pyoxigraph as ox
 
     store.parent.mkdir(parents=True, exist_ok=True)
     db = ox.Store(str(store))
-    staging = ox.NamedNode(STAGING_GRAPH)
-    if db.contains_named_graph(staging):  # left by a run that stopped half-way
-        db.remove_graph(staging)
-    db.load(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
-    # One update, one transaction: readers see the old history graph or the new one. The
-    # text holds two constant IRIs of ids.py, nothing read from input.
-    db.update(f"MOVE SILENT GRAPH <{STAGING_GRAPH}> TO GRAPH <{HISTORY_GRAPH}>")
+    for name in (STAGING_GRAPH, REMOVED_GRAPH):  # left by a run that stopped half-way
+        if db.contains_named_graph(ox.NamedNode(name)):
+            db.remove_graph(ox.NamedNode(name))
+    held = int(next(iter(db.query(_COUNT)))[0].value)  # type: ignore[arg-type]
+    if held + added.count("\n") - removed.count("\n") != expected:
+        added, removed, script = everything, "", _REPLACE
+    else:
+        script = _APPLY
+    for graph, text in ((STAGING_GRAPH, added), (REMOVED_GRAPH, removed)):
+        if text:
+            db.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.NamedNode(graph))  # fmt: skip
+    db.update(script)
     db.flush()
     del db
 
