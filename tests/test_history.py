@@ -274,3 +274,15 @@ def test_a_store_out_of_step_with_the_state_is_rewritten_whole(store: Path, tmp_
     commit_row(repo, _rows()[2])
     ingest_history(repo, path, quiet=True)
     assert set(graph_of(path)) == set(graph_of(store))
+
+
+def test_the_history_graph_conforms(tmp_path: Path, graph: Graph) -> None:
+    """The history of the fixture law meets the profile, in the context of the built graph."""
+    from legigraph.validate import validate
+
+    path = tmp_path / "store"
+    ingest_history(FIXTURES, path, quiet=True)
+    nt = tmp_path / "history.nt"
+    graph_of(path).serialize(nt, format="nt", encoding="utf-8")
+    result = validate([nt], context=graph)
+    assert result.conforms, result.render("en")
