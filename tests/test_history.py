@@ -274,6 +274,9 @@ def test_a_store_out_of_step_with_the_state_is_rewritten_whole(store: Path, tmp_
     commit_row(repo, _rows()[2])
     ingest_history(repo, path, quiet=True)
     assert set(graph_of(path)) == set(graph_of(store))
+    shutil.rmtree(path)  # `ingest statutes` replaces the store without the history graph
+    assert ingest_history(repo, path, quiet=True).new_versions == 0
+    assert set(graph_of(path)) == set(graph_of(store))
 
 
 def test_the_history_graph_conforms(tmp_path: Path, graph: Graph) -> None:

@@ -114,10 +114,10 @@ def ingest_history(source: Path, store: Path, *, quiet: bool = False) -> History
     timings["graph"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    if changed or not store.exists():
-        added = "".join(f"{line}\n" for line in sorted(new_lines - old_lines))
-        removed = "".join(f"{line}\n" for line in sorted(old_lines - new_lines))
-        update_graph(store, added, removed, expected=triples, everything=nt)
+    added = "".join(f"{line}\n" for line in sorted(new_lines - old_lines))
+    removed = "".join(f"{line}\n" for line in sorted(old_lines - new_lines))
+    # also with nothing new: a store rebuilt by `ingest statutes` has lost the graph
+    update_graph(store, added, removed, expected=triples, everything=nt)
     timings["write"] = time.perf_counter() - clock
 
     new_seen = sorted(seen | {s.commit for s in snapshots})
@@ -175,6 +175,8 @@ def update_graph(store: Path, added: str, removed: str, *, expected: int, everyt
     held = int(next(iter(db.query(_COUNT)))[0].value)  # type: ignore[arg-type]
     if held + added.count("\n") - removed.count("\n") != expected:
         added, removed, script = everything, "", _REPLACE
+    elif not added and not removed:
+        return  # the graph is as the state says: nothing to write
     else:
         script = _APPLY
     for graph, text in ((STAGING_GRAPH, added), (REMOVED_GRAPH, removed)):
