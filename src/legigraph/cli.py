@@ -287,8 +287,9 @@ def _national_store(args: argparse.Namespace, saved: SavedQuery) -> None:
         return
     store = _layout(args).national_store
     if not store.is_dir():
-        raise InputError(store, f"{saved.id} asks the national graph, and there is no "
-                         "national store here", "build it with `legigraph ingest statutes PATH` "
+        raise InputError(store, f"{saved.id} asks the {saved.target} graph, and there is no "
+                         "national store here", f"build it with `legigraph ingest "
+                         f"{'statutes' if saved.target == 'national' else 'history'} PATH` "
                          "(see README, 'The national corpus'), or pass --store DIR")  # fmt: skip
     args.store = str(store)
 
