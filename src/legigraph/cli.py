@@ -110,14 +110,13 @@ def cmd_ingest_history(args: argparse.Namespace) -> int:
     store = Path(args.store) if args.store else _layout(args).national_store
     result = ingest_history(Path(args.path), store, quiet=True)
     counts, timings = result.manifest["counts"], result.manifest["timings_s"]
-    print(f"history: {result.new_versions} new versions of {counts['laws_changed']} laws; "
-          f"{counts['laws']} laws, {counts['versions']} versions, {counts['provision_versions']} "
-          f"provision versions, {counts['changes']} changes, {counts['triples']} triples in "
-          f"{store} (graph {result.manifest['graph']}) in "
-          f"{sum(timings.values()):.1f} s")  # fmt: skip
-    for kind, n in counts["changes_by_kind"].items():
-        print(f"  {kind:<13} {n}")
-    print(f"state: {state_path(store.resolve())}")
+    lines = [f"history: {result.new_versions} new versions of {counts['laws_changed']} laws; "
+             f"{counts['laws']} laws, {counts['versions']} versions, "
+             f"{counts['provision_versions']} provision versions, {counts['changes']} changes, "
+             f"{counts['triples']} triples in {store} (graph {result.manifest['graph']}) in "
+             f"{sum(timings.values()):.1f} s"]  # fmt: skip
+    lines += [f"  {kind:<13} {n}" for kind, n in counts["changes_by_kind"].items()]
+    _emit("\n".join([*lines, f"state: {state_path(store.resolve())}"]) + "\n")
     return EXIT_OK
 
 
