@@ -31,7 +31,7 @@ from typing import Any
 from legigraph.amendments.clauses import find_clauses
 from legigraph.amendments.grammar import looks_like_sentence, parse_clause
 from legigraph.ingest import list_corpus
-from legigraph.text import nfc
+from legigraph.model.text import nfc
 
 _TITLE = re.compile(r"^제목:\s*(.+?)\s*$", re.MULTILINE)
 _WORDS = re.compile(r"unexpected '(.*)' ")

@@ -44,12 +44,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from legigraph.citations import Citation, find_citations, format_citation
 from legigraph.errors import InputError
-from legigraph.ordinance import LawText, read_law_text
+from legigraph.link.citations import Citation, find_citations, format_citation
+from legigraph.link.resolve import LawIndex, LawRecord, read_law_index
+from legigraph.model.text import nfc
 from legigraph.paths import Layout
-from legigraph.resolve import LawIndex, LawRecord, read_law_index
-from legigraph.text import nfc
+from legigraph.sources.ordinance import LawText, read_law_text
 
 RELATIONS = ("explicit", "same-law", "self", "alias", "decree", "same-article", "same-paragraph")
 SAMPLED = ("explicit", "same-law", "self")
@@ -269,7 +269,7 @@ def scan(member: str, source: Path | bytes) -> FileResult:
     return result
 
 
-def resolve(
+def resolve(  # noqa: C901 - one branch per citation form, as the linker it measures
     cit: Citation,
     last: Citation | None,
     own: LawRecord,

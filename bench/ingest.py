@@ -40,8 +40,8 @@ CHILD = r"""
 import json, os, resource, signal, sys, time
 from pathlib import Path
 from legigraph.ingest import ingest_statutes
-from legigraph.query import (OxigraphEngine, QueryMemoryLimit, QueryTimeout, RdflibEngine,
-                             load_queries, run_saved)
+from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved
+from legigraph.query.saved import QueryMemoryLimit, QueryTimeout, load_queries
 source, store, frac, backend, reps, root, index, bill, keep, limit = sys.argv[1:11]
 QUERY_TIMEOUT = int(limit)
 root = Path(root)
@@ -100,10 +100,11 @@ def run_child(args: argparse.Namespace, store: Path, frac: float, backend: str, 
 
 def virtuoso_latency(nt: Path, bill: str, reps: int, limit: int) -> dict[str, Any]:
     """Bulk-load ``nt`` (and the bill graph) into a fresh Virtuoso; time the queries."""
-    from legigraph import virtuoso
-    from legigraph.endpoint import EndpointEngine
     from legigraph.ingest import BILL_GRAPH, NATIONAL_GRAPH
-    from legigraph.query import QueryError, load_queries, run_saved
+    from legigraph.query.engines import run_saved
+    from legigraph.query.saved import QueryError, load_queries
+    from legigraph.stores import virtuoso
+    from legigraph.stores.remote import EndpointEngine
 
     out: dict[str, Any] = {"latency": {}}
     with tempfile.TemporaryDirectory(prefix="lg-bench-virtuoso-") as tmp:

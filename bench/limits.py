@@ -1,4 +1,4 @@
-"""What running every query in a worker process costs (legigraph.limits).
+"""What running every query in a worker process costs (legigraph.query.limits).
 
     .venv/bin/python bench/limits.py [--runs 200]     # after `legigraph build`
 
@@ -22,9 +22,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from legigraph.limits import Limits, QueryPool, StoreDir, _evaluate, _result
 from legigraph.paths import Layout
-from legigraph.query import QueryTimeout, bind, load_queries
+from legigraph.query.limits import Limits, QueryPool, StoreDir, _evaluate, _result
+from legigraph.query.saved import QueryTimeout, bind, load_queries
 
 ROWS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10000"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -59,13 +59,15 @@ def main() -> int:
         with QueryPool(target) as pool:
             for label, text in (("ASK", "ASK {}"), ("cq05", saved_text), ("10k rows", ROWS)):
                 runs = args.runs if label != "10k rows" else max(5, args.runs // 20)
-                inline = median_ms(
-                    lambda t=text, h=handle, n=name: _result(
-                        ("ok", _evaluate(h, t, limits.max_rows)), t, 0, n
-                    ),
-                    runs,
-                )
-                pooled = median_ms(lambda t=text: pool.run(t, limits), runs)
+
+                def inline_run(t: str = text, h: Any = handle, n: str = name) -> object:
+                    return _result(("ok", _evaluate(h, t, limits.max_rows)), t, 0, n)
+
+                def pooled_run(t: str = text, p: QueryPool = pool) -> object:
+                    return p.run(t, limits)
+
+                inline = median_ms(inline_run, runs)
+                pooled = median_ms(pooled_run, runs)
                 print(
                     f"{name:<9} {label:<10} {inline:>11.2f} {pooled:>9.2f} {pooled - inline:>9.2f}"
                 )

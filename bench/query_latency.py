@@ -19,7 +19,8 @@ from rdflib import Graph
 
 from legigraph.build import build
 from legigraph.paths import Layout
-from legigraph.query import Engine, OxigraphEngine, RdflibEngine, load_queries, run_saved
+from legigraph.query.engines import Engine, OxigraphEngine, RdflibEngine, run_saved
+from legigraph.query.saved import load_queries
 
 
 def time_engine(engine: Engine, runs: int) -> dict[str, list[float]]:
@@ -51,8 +52,8 @@ def main() -> int:
         "oxigraph": time_engine(OxigraphEngine.open(built.out_dir / "store"), args.runs),
     }
     if args.virtuoso:
-        from legigraph.endpoint import EndpointEngine, push
-        from legigraph.virtuoso import PASSWORD, USER, start
+        from legigraph.stores.remote import EndpointEngine, push
+        from legigraph.stores.virtuoso import PASSWORD, USER, start
 
         server = start(Path(tempfile.mkdtemp(prefix="virtuoso-bench-")))
         try:
@@ -68,8 +69,8 @@ def main() -> int:
         print(
             f"{qid:<30}" + "".join(f"{statistics.median(timings[e][qid]):>12.2f}" for e in engines)
         )
-    for engine in engines:
-        medians = {q: statistics.median(v) for q, v in timings[engine].items()}
+    for engine_name in engines:
+        medians = {q: statistics.median(v) for q, v in timings[engine_name].items()}
         slowest = max(medians, key=medians.__getitem__)
         print(f"slowest on {engine}: {slowest} {medians[slowest]:.2f} ms")
     args.out.parent.mkdir(parents=True, exist_ok=True)

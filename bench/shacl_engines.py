@@ -134,8 +134,13 @@ class Engine:
 
 ENGINES = (
     Engine("compiler", "the compiler (SPARQL on Oxigraph)", ("pyoxigraph",), True),
-    Engine("compiler-msg", "the compiler, sh:message added where it asks", ("pyoxigraph",), True,
-           profile=False),
+    Engine(
+        "compiler-msg",
+        "the compiler, sh:message added where it asks",
+        ("pyoxigraph",),
+        True,
+        profile=False,
+    ),
     Engine("pyshacl", "pySHACL on rdflib", ("pyshacl",), False),
     Engine("pyshacl-ox", "pySHACL on the Oxigraph store", ("pyshacl", "pyoxigraph"), True),
     Engine("pyshacl-turbo-nt", "pyshacl-turbo parsing the files", ("pyshacl_turbo",), True),
@@ -249,8 +254,12 @@ def _timed(load: Callable[[], Any], validate: Callable[[Any], tuple[Any, Any]]) 
 
 
 PYSHACL_OPTIONS: dict[str, Any] = {
-    "inference": "none", "advanced": True, "js": False, "do_owl_imports": False,
-    "allow_warnings": False, "abort_on_first": False,
+    "inference": "none",
+    "advanced": True,
+    "js": False,
+    "do_owl_imports": False,
+    "allow_warnings": False,
+    "abort_on_first": False,
 }  # fmt: skip  (those of legigraph.validate.run_pyshacl)
 
 
@@ -326,7 +335,9 @@ def _turbo(shapes: Shapes, load: Callable[[], tuple[Any, str | None]]) -> Answer
     refusals = tuple(getattr(turbo, n) for n in ("ReportableRuntimeError", "ValidationFailure"))
     t = time.perf_counter()
     try:
-        compiled = turbo.compile_shapes(shapes.file(), shacl_graph_format="turtle", advanced=True)
+        compiled = turbo.compile_shapes(  # type: ignore[no-untyped-call]
+            shapes.file(), shacl_graph_format="turtle", advanced=True
+        )
     except refusals as err:
         raise Refused(f"{type(err).__name__}: {err}") from err
     compile_s = time.perf_counter() - t
@@ -551,15 +562,18 @@ ex:Shape a sh:NodeShape ;
 """
 # Each gives exactly one result; an engine that answers "conforms" ignored the construct.
 PROBES = {
-    "probe/sparql-constraint": PROBE + """    sh:targetNode ex:a ;
+    "probe/sparql-constraint": PROBE
+    + """    sh:targetNode ex:a ;
     sh:sparql [ a sh:SPARQLConstraint ; sh:message "probe" ;
         sh:select "SELECT $this ?value WHERE { $this <http://example.org/probe#p> ?value }" ] .
 """,
-    "probe/sparql-target": PROBE + """    sh:target [ a sh:SPARQLTarget ;
+    "probe/sparql-target": PROBE
+    + """    sh:target [ a sh:SPARQLTarget ;
         sh:select "SELECT ?this WHERE { ?this <http://example.org/probe#p> ?o }" ] ;
     sh:class ex:Nothing .
 """,
-    "probe/sparql-component": PROBE + """    sh:targetNode ex:a ;
+    "probe/sparql-component": PROBE
+    + """    sh:targetNode ex:a ;
     ex:never "x" .
 ex:NeverComponent a sh:ConstraintComponent ;
     sh:parameter [ sh:path ex:never ] ;
@@ -1009,11 +1023,13 @@ def _cell(cell: dict[str, Any], with_same: bool = True) -> str:
         ext = cell.get("extrapolated")
         if ext:
             sign = "≥" if ext["bound"] else "≈"
-            parts = [f"{sign} {ext['wall_s']:,} s" if "wall_s" in ext else "",
-                     f"{sign} {_size(ext['peak_rss_mib'])}" if "peak_rss_mib" in ext else ""]
+            parts = [
+                f"{sign} {ext['wall_s']:,} s" if "wall_s" in ext else "",
+                f"{sign} {_size(ext['peak_rss_mib'])}" if "peak_rss_mib" in ext else "",
+            ]
             basis = "its limit at " if ext["bound"] else ""
             text += f"; {', '.join(p for p in parts if p)} (linear from {basis}{ext['from']})"
-        return text
+        return str(text)
     text = (f"{cell['wall_s']:.1f} s ({cell['validate_s']:.1f} s validating), "
             f"{_size(cell['peak_rss_mib'])}, {cell['results']:,} results")  # fmt: skip
     if with_same and "same" in cell:
@@ -1101,8 +1117,11 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--runs", type=int, default=1, help="runs of each profile measurement")
     ap.add_argument("--w3c-only", action="store_true", help="the W3C suite only")
     ap.add_argument("--profile-only", action="store_true", help="the profile only (no W3C)")
-    ap.add_argument("--smoke", action="store_true",
-                    help="W3C, bill graph, a 0.05 %% slice, one run; skip what is absent")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        help="W3C, bill graph, a 0.05 %% slice, one run; skip what is absent",
+    )
     ap.add_argument("--slice", action="append", default=[], metavar="F=STORE,NT",
                     help="use this store and N-Triples (one ingest) for fraction F")  # fmt: skip
     ap.add_argument("--source", default=str(find_shared("national-law/statutes-kr.tar.xz")),

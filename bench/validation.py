@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +155,7 @@ def child_context_sparql(store: str, new: str, keys: str, reps: str) -> None:
     _finish(out, keys, result.report)
 
 
-CHILDREN = {
+CHILDREN: dict[str, Callable[..., object]] = {
     "ingest": child_ingest,
     "full-sparql": child_full_sparql,
     "full-pyshacl": child_full_pyshacl,
@@ -180,7 +181,7 @@ def run(*args: str) -> dict[str, Any]:
 
 
 def median(runs: list[dict[str, Any]], key: str) -> float:
-    return statistics.median(r[key] for r in runs)
+    return float(statistics.median(float(r[key]) for r in runs))
 
 
 def load_keys(path: Path) -> dict[tuple[Any, ...], int]:
@@ -266,7 +267,8 @@ def bench(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "child":
-        CHILDREN[sys.argv[2]](*sys.argv[3:])
+        child = CHILDREN[sys.argv[2]]
+        child(*sys.argv[3:])
         return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--fraction", type=float, default=0.01)

@@ -1,4 +1,4 @@
-"""Write src/legigraph/vocab.py, the closed lg: namespace.
+"""Write src/legigraph/model/vocab.py, the closed lg: namespace.
 
 One attribute per term that ontology/legigraph.ttl defines (an unknown term is then an
 error, not a new IRI).
@@ -17,7 +17,7 @@ from rdflib.namespace import RDFS
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "legigraph.ttl"
-TARGET = ROOT / "src" / "legigraph" / "vocab.py"
+TARGET = ROOT / "src" / "legigraph" / "model" / "vocab.py"
 NS = "https://w3id.org/legigraph/ontology#"
 
 

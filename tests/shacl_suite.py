@@ -26,7 +26,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from legigraph.literals import exact_literals
+from legigraph.model.literals import exact_literals
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT.parent / "shared" / "w3c-shacl-tests"
@@ -171,6 +171,7 @@ def load_suite(root: Path = SUITE) -> list[Case]:
             shapes=_parse(shapes_path, cache),
         )
         if not case.failure:
+            assert result is not None, f"{case.id}: no mf:result"
             expected = Graph()
             for t in _closure(graph, result):
                 expected.add(t)
@@ -236,4 +237,3 @@ def judge(
 
 def _show(key: Key) -> str:
     return " ".join(str(part)[:80] for part in key)
-

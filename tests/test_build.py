@@ -11,11 +11,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from legigraph import ids
 from legigraph.build import BuildResult, build
 from legigraph.errors import InputError
-from legigraph.literals import canonical, exact_literals
-from legigraph.namespaces import LG, SCHEMA
+from legigraph.model import ids
+from legigraph.model.literals import canonical, exact_literals
+from legigraph.model.namespaces import LG, SCHEMA
 from tests.conftest import copy_project
 
 ORD = ids.ordinance("2229686")

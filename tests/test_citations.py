@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from legigraph import ids
-from legigraph.citations import Citation, Provision, find_citations, format_citation
+from legigraph.link.citations import Citation, Provision, find_citations, format_citation
+from legigraph.model import ids
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

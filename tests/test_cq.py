@@ -17,9 +17,10 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.query import ResultRow
 from rdflib.term import Identifier, Node
 
-from legigraph import golden
 from legigraph.build import BuildResult
-from legigraph.query import OxigraphEngine, RdflibEngine, SavedQuery, bind, load_queries
+from legigraph.query import golden
+from legigraph.query.engines import OxigraphEngine, RdflibEngine
+from legigraph.query.saved import SavedQuery, bind, load_queries
 from tests.conftest import ROOT
 
 LGD = "https://w3id.org/legigraph/"

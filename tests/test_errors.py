@@ -9,14 +9,14 @@ import pkgutil
 import pytest
 
 import legigraph
-from legigraph import ids
 from legigraph.cli import main
 from legigraph.errors import EXIT_INPUT, EXIT_INTERNAL, EngineError, LegigraphError
-from legigraph.query import QueryError
+from legigraph.model import ids
+from legigraph.query.saved import QueryError
 
 
-def _all_subclasses(cls: type) -> set[type]:
-    found = set(cls.__subclasses__())
+def _all_subclasses(cls: type[LegigraphError]) -> set[type[LegigraphError]]:
+    found: set[type[LegigraphError]] = set(cls.__subclasses__())
     for sub in list(found):
         found |= _all_subclasses(sub)
     return found

@@ -19,13 +19,16 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from legigraph import golden
 from legigraph.build import BuildResult
 from legigraph.cli import main
 from legigraph.errors import InputError
 from legigraph.history import Chain, ingest_history, read_versions
+from legigraph.history.align import Prov
+from legigraph.history.chain import Version
 from legigraph.history.ingest import HISTORY_GRAPH
-from legigraph.query import OxigraphEngine, RdflibEngine, load_queries, run_saved
+from legigraph.query import golden
+from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved
+from legigraph.query.saved import load_queries
 from legigraph.validate import validate
 from tests.conftest import ROOT
 
@@ -232,16 +235,12 @@ def test_renumbering_is_a_move(tmp_path: Path) -> None:
 
 def test_chain_names_a_repealed_provision_apart() -> None:
     """A provision gone from the latest version keeps its last path, suffixed when reused."""
-    from legigraph.history.align import Prov
-
     chain = Chain("1")
     meta = {"law_id": "1", "serial": "1", "name": "법", "kind": "법률", "promulgation_number": "1"}
     first = [Prov("art_1", "article", "제1조", "1", "갑"), Prov("art_2", "article", "제2조", "2",
              "을을을을을을을을")]  # fmt: skip
     second = [Prov("art_1", "article", "제1조", "1", "갑"), Prov("art_2", "article", "제2조", "2",
               "전혀 다른 새 규정의 문언")]  # fmt: skip
-    from legigraph.history.chain import Version
-
     for n, provs in enumerate((first, second), start=1):
         chain.append(Version(str(n), "x", "kr/법/법률.md", {**meta, "promulgated": f"2020-0{n}-01",
                              "in_force": f"2020-0{n}-01"}, provs))  # fmt: skip

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -24,7 +24,7 @@ from legigraph.cli import main
 from tests.conftest import ROOT
 
 HOSTILE = ROOT / "tests" / "hostile"
-CASES: dict[str, list] = yaml.safe_load((HOSTILE / "cases.yaml").read_text(encoding="utf-8"))
+CASES: dict[str, list[Any]] = yaml.safe_load((HOSTILE / "cases.yaml").read_text(encoding="utf-8"))
 
 
 class _Tripwire(BaseHTTPRequestHandler):

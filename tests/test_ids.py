@@ -7,8 +7,8 @@ import re
 import pytest
 from rdflib import Graph
 
-from legigraph import ids
-from legigraph.namespaces import SH, bind_prefixes
+from legigraph.model import ids
+from legigraph.model.namespaces import SH, bind_prefixes
 from tests.conftest import ROOT
 
 B = "https://w3id.org/legigraph/"
@@ -64,7 +64,7 @@ def test_path_from_citation(label: str, path: str) -> None:
         (lambda: ids.ordinance_version("2229686", "2024-3-26"), "YYYY-MM-DD"),
         (lambda: ids.provision(ids.ordinance(1), "article_3"), "provision path"),
         (lambda: ids.ai_project(2024, 100), "1..99"),
-        (lambda: ids.ai_project(2024, "nineteen"), "whole number"),
+        (lambda: ids.ai_project(2024, "nineteen"), "whole number"),  # type: ignore[arg-type]
         (lambda: ids.path_from_citation("제3항조"), "cannot read provision label"),
     ],
 )
@@ -79,48 +79,49 @@ def test_external_links_are_percent_encoded() -> None:
     assert str(url).startswith("https://www.law.go.kr/%EC%9E%90")
 
 
-# One minted example per class whose shape gives an IRI pattern: the shape's sh:pattern must
-# match what ids.py mints (a new pattern shape needs an example here, or the test fails).
+# One minted example per shape (by its lgsh: name) that gives an IRI pattern: the shape's
+# sh:pattern must match what ids.py mints (a new pattern shape needs an example here).
 _LAW = ids.national_law("014217")
 _REPORT = ids.review_report(2024, 1544)
 _PROJECT = ids.ai_project(2024, 5)
 MINTED = {
-    "eli-dl:DraftLegislationWork": [ids.bill(2024, 1544)],
-    "eli-dl:Process": [ids.process(2024, 1544)],
-    "eli-dl:Activity": [ids.activity(2024, 1544, "referral")],
-    "eli-dl:Participation": [ids.participation(2024, 1544, "proposer", 1)],
-    "lg:Ordinance": [ids.ordinance(2229686)],
-    "lg:OrdinanceVersion": [ids.ordinance_version(2229686, "2024-03-26")],
-    "lg:LawVersion": [ids.law_version("014217", "2023-05-22")],
-    "eli:LegalResourceSubdivision": [
+    "DraftLegislationWork": [ids.bill(2024, 1544)],
+    "Process": [ids.process(2024, 1544)],
+    "Activity": [ids.activity(2024, 1544, "referral")],
+    "Participation": [ids.participation(2024, 1544, "proposer", 1)],
+    "Ordinance": [ids.ordinance(2229686)],
+    "OrdinanceVersion": [ids.ordinance_version(2229686, "2024-03-26")],
+    "LawVersion": [ids.law_version("014217", "2023-05-22")],
+    "LegalResourceSubdivision": [
         ids.provision(ids.ordinance(2229686), "art_7/item_4"),
         ids.provision(_LAW, "art_4-2/para_1~2/item_3/subitem_1"),
         ids.provision(_LAW, "addendum_8756/art_1"),
     ],
-    "lg:ProvisionVersion": [
+    "ProvisionVersion": [
         ids.provision(ids.ordinance_version(2229686, "2024-03-26"), "art_7/item_5"),
         ids.provision(ids.law_version("014217", "2023-05-22"), "art_2/item_2"),
     ],
-    "lg:AmendingAct": [ids.amending_act(9173)],
-    "lg:Amendment": [ids.amendment(ids.amending_act(9173), 1)],
-    "lg:ChangeEvent": [
+    "AmendingAct": [ids.amending_act(9173)],
+    "Amendment": [ids.amendment(ids.amending_act(9173), 1)],
+    "ChangeEvent": [
         ids.change_event(ids.ordinance_version(2229686, "2024-03-26"), 3),
         ids.change_event(ids.law_version("014306", "2025-12-30"), 1),
     ],
-    "lg:NationalLaw": [_LAW],
-    "lg:ReviewReport": [_REPORT],
-    "lg:ReviewOpinion": [ids.report_part(_REPORT, "opinion", "art_7/item_4")],
-    "lg:PolicyInitiative": [ids.report_part(_REPORT, "policy", "ai-seoul")],
-    "lg:ReportedResult": [ids.report_part(_REPORT, "result", "videos-monitored")],
-    "lg:AIProject": [_PROJECT],
-    "lg:Quantity": [ids.quantity(_PROJECT, "baseline")],
-    "org:Organization": [ids.organisation("digital-policy-office")],
-    "foaf:Person": [ids.person("hong-gildong")],
-    "schema:NewsArticle": [ids.source_document("news-2024-ai")],
-    "lg:SourceLocation": [ids.source_location(ids.SEED, "l120-l140")],
-    "skos:ConceptScheme": [ids.concept_scheme("ai-technique")],
-    "skos:Concept": [ids.concept("ai-technique", "chatbot")],
-    "(sh:targetObjectsOf)": [ids.SEED],
+    "NationalLaw": [_LAW],
+    "ReviewReport": [_REPORT],
+    "ReviewOpinion": [ids.report_part(_REPORT, "opinion", "art_7/item_4")],
+    "PolicyInitiative": [ids.report_part(_REPORT, "policy", "ai-seoul")],
+    "ReportedResult": [ids.report_part(_REPORT, "result", "videos-monitored")],
+    "AIProject": [_PROJECT],
+    "Quantity": [ids.quantity(_PROJECT, "baseline")],
+    "Organization": [ids.organisation("digital-policy-office")],
+    "Person": [ids.person("hong-gildong")],
+    "NewsArticle": [ids.source_document("news-2024-ai")],
+    "SourceLocation": [ids.source_location(ids.SEED, "l120-l140")],
+    "ConceptScheme": [ids.concept_scheme("ai-technique")],
+    "Concept": [ids.concept("ai-technique", "chatbot")],
+    "DraftAmendment": [ids.bill_amendment(ids.bill(2024, 1544), 1)],
+    "SourceDocument": [ids.SEED],
 }
 
 
@@ -129,11 +130,8 @@ def _pattern_shapes() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for shape, pattern in shapes.subject_objects(SH.pattern):
         if str(pattern).startswith("^https://w3id"):
-            targets = [
-                c.n3(shapes.namespace_manager) for c in shapes.objects(shape, SH.targetClass)
-            ]
-            for target in targets or ["(sh:targetObjectsOf)"]:
-                found.setdefault(target, []).append(str(pattern))
+            name = str(shape).rsplit("#", 1)[-1]
+            found.setdefault(name, []).append(str(pattern))
     return found
 
 

@@ -23,8 +23,8 @@ from legigraph.ingest import (
     parse_statute,
     statute_record,
 )
-from legigraph.link import describe_record
-from legigraph.ordinance import read_law_bytes
+from legigraph.link.linker import describe_record
+from legigraph.sources.ordinance import read_law_bytes
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -38,9 +38,9 @@ def quads(store: Path, graph: str | None = NATIONAL_GRAPH) -> set[tuple[str, str
     s = ox.Store.read_only(str(store))
     # IRIs by value; objects in N-Triples form (literals keep their language and datatype)
     return {
-        (q.subject.value, q.predicate.value, str(q.object), q.graph_name.value)  # type: ignore[union-attr]
+        (q.subject.value, q.predicate.value, str(q.object), q.graph_name.value)
         for q in s
-        if graph is None or q.graph_name.value == graph  # type: ignore[union-attr]
+        if graph is None or q.graph_name.value == graph
     }
 
 

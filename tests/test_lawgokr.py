@@ -21,14 +21,14 @@ from typing import Any
 import pytest
 
 from legigraph.errors import InputError
-from legigraph.lawgokr import (
+from legigraph.sources.lawgokr import (
     ApiError,
     LawGoKrClient,
     parse_law_detail,
     parse_ordinance_detail,
     parse_search,
 )
-from legigraph.ordinance import LawText, read_law_text, version_metadata
+from legigraph.sources.ordinance import LawText, read_law_text, version_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).parent / "fixtures" / "lawgokr"
@@ -537,7 +537,7 @@ def test_gives_up_after_three_tries(
     server: FakeLawGoKr, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     server.route(LAW, Reply(b"down", 503))
-    caplog.set_level(logging.WARNING, logger="legigraph.lawgokr")
+    caplog.set_level(logging.WARNING, logger="legigraph.sources.lawgokr")
     with pytest.raises(ApiError, match="no usable answer after 3 tries: HTTP 503") as caught:
         client(server, tmp_path, backoff=0.05).law(mst=238845)
     assert len(server.hits) == 3
@@ -584,7 +584,7 @@ def test_bad_answer_never_overwrites_the_cache(
     assert caught.value.path.endswith("lawService.do?target=law&type=XML&MST=238845")
     assert cache.read_bytes() == GOOD and files(tmp_path / "raw") == [cache]
     lenient = client(server, tmp_path)
-    with caplog.at_level(logging.WARNING, logger="legigraph.lawgokr"):
+    with caplog.at_level(logging.WARNING, logger="legigraph.sources.lawgokr"):
         law = lenient.law(mst=238845)
     assert lenient.last_from_cache and law.source == cache and law.meta["법령ID"] == "014217"
     assert "serving the cached copy" in caplog.text

@@ -1,4 +1,4 @@
-"""Query limits that hold: the worker processes of legigraph.limits on both embedded engines.
+"""Query limits that hold: the worker processes of legigraph.query.limits on both embedded engines.
 
 Each hostile query below runs for hours (or until memory runs out) if nothing stops it:
 the time bounds asserted here are many times the limit, so they hold on a busy machine,
@@ -21,18 +21,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from legigraph import limits
 from legigraph.build import BuildResult
 from legigraph.cli import main
 from legigraph.errors import InputError, InternalError
-from legigraph.limits import Limits, QueryPool, StoreDir, format_size, parse_size
-from legigraph.query import (
-    OxigraphEngine,
-    QueryError,
-    QueryMemoryLimit,
-    QueryTimeout,
-    RdflibEngine,
-)
+from legigraph.query import limits
+from legigraph.query.engines import OxigraphEngine, RdflibEngine
+from legigraph.query.limits import Limits, QueryPool, StoreDir, format_size, parse_size
+from legigraph.query.saved import QueryError, QueryMemoryLimit, QueryTimeout
 from tests.conftest import ROOT
 
 GIB = 2**30
@@ -166,7 +161,7 @@ def test_store_workers_start_both_ways(
     monkeypatch.setattr(limits, "_threads", lambda: threads)
     with QueryPool(StoreDir(built.out_dir / "store")) as pool:
         answer = pool.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        assert int(answer.rows[0]["n"]) == built.triples
+        assert int(str(answer.rows[0]["n"])) == built.triples
         (pid,) = pool.pids
         parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         assert (parent == os.getpid()) == (threads == 1)
@@ -197,7 +192,7 @@ def test_no_worker_left_behind(graph: Graph) -> None:
 ORPHAN = """
 import sys, threading
 from rdflib import Graph, Literal, URIRef
-from legigraph.limits import Limits, QueryPool
+from legigraph.query.limits import Limits, QueryPool
 graph = Graph()
 for i in range(300):
     graph.add((URIRef(f"urn:s{i}"), URIRef("urn:p"), Literal(i)))

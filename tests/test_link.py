@@ -8,13 +8,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS
 
-from legigraph import ids
 from legigraph.build import BuildResult
-from legigraph.citations import find_citations
-from legigraph.link import NationalTexts, _resolve_one, committed_texts, law_index
-from legigraph.namespaces import ELI, LG
+from legigraph.link.citations import find_citations
+from legigraph.link.linker import NationalTexts, _resolve_one, committed_texts, law_index
+from legigraph.link.resolve import normalise_name
+from legigraph.model import ids
+from legigraph.model.namespaces import ELI, LG
 from legigraph.paths import Layout
-from legigraph.resolve import normalise_name
 from tests.conftest import ROOT
 
 LAYOUT = Layout(ROOT)
@@ -148,8 +148,9 @@ def test_link_with_a_corpus(tmp_path: Path) -> None:
 def test_online_fetch_of_a_missing_record(tmp_path: Path) -> None:
     import shutil
 
-    from legigraph.lawgokr import LawGoKrClient
-    from legigraph.link import api_cache, fetch_missing_records
+    from legigraph.build import fetch_missing_records
+    from legigraph.link.linker import api_cache
+    from legigraph.sources.lawgokr import LawGoKrClient
     from tests.conftest import copy_project
     from tests.test_lawgokr import GOOD, FakeLawGoKr, Reply, route_key
 

@@ -18,14 +18,8 @@ from rdflib.term import Node
 
 from legigraph.build import BuildResult
 from legigraph.ingest import ingest_statutes
-from legigraph.query import (
-    OxigraphEngine,
-    RdflibEngine,
-    Result,
-    SavedQuery,
-    load_queries,
-    run_saved,
-)
+from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved
+from legigraph.query.saved import Result, SavedQuery, load_queries
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -141,7 +135,7 @@ def test_citation_paths(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
 
 def test_laws_by_ministry(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
     result = run(engines, "national-laws-by-ministry")
-    counts = {str(r["ministry"]): int(r["laws"]) for r in result.rows}
+    counts = {str(r["ministry"]): int(str(r["laws"])) for r in result.rows}
     assert counts["행정안전부"] == 3 and counts["법무부"] == 2 and counts["환경부"] == 1
 
 

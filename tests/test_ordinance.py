@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from legigraph.errors import InputError
-from legigraph.ordinance import read_law_text, version_metadata
+from legigraph.sources.ordinance import read_law_text, version_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 AFTER = ROOT / "data/external/ordinance-kr/2229686/raw/1915179.md"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 
@@ -18,7 +19,7 @@ class _Terminal(io.StringIO):
                                                      (False, False, False)])  # fmt: skip
 def test_progress_bar(monkeypatch: pytest.MonkeyPatch, tty: bool, quiet: bool, drawn: bool) -> None:
     err = _Terminal() if tty else io.StringIO()
-    monkeypatch.setattr(progress.sys, "stderr", err)
+    monkeypatch.setattr(sys, "stderr", err)
     with progress.progress_bar("validating the store", quiet=quiet) as advance:
         for done in range(1, 4):
             advance(done, 3)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
 from legigraph.build import BuildResult
 from legigraph.cli import main
-from legigraph.query import (
-    OxigraphEngine,
+from legigraph.query.engines import OxigraphEngine
+from legigraph.query.results import display_width, from_sparql_json
+from legigraph.query.saved import (
     QueryError,
     QueryTimeout,
     check_query,
@@ -19,7 +21,6 @@ from legigraph.query import (
     load_queries,
     to_term,
 )
-from legigraph.results import display_width, from_sparql_json
 from tests.conftest import ROOT
 
 QUERIES = load_queries(ROOT / "queries")
@@ -128,8 +129,8 @@ def test_parameter_values_become_rdf_terms(value: str, kind: str, n3: str) -> No
 
 
 def test_adhoc_expression_and_file(
-    built: BuildResult, capsys: pytest.CaptureFixture[str], tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    built: BuildResult, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     text = (
         "PREFIX lg: <https://w3id.org/legigraph/ontology#> "
         "SELECT (COUNT(?p) AS ?n) WHERE { ?p a lg:AIProject }"

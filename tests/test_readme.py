@@ -6,7 +6,7 @@ import json
 import re
 
 from legigraph.build import BuildResult
-from legigraph.query import load_queries
+from legigraph.query.saved import load_queries
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from legigraph.namespaces import ELI, LG, ORG
+from legigraph.model.namespaces import ELI, LG, ORG
 from legigraph.reason import ReasonerResult, run_reasoner
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ import pytest
 
 from legigraph.build import BuildResult
 from legigraph.cli import main
-from legigraph.lawgokr import ApiError, LawGoKrClient
+from legigraph.sources.lawgokr import ApiError, LawGoKrClient
 
 
 @dataclass

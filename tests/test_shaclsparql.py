@@ -28,6 +28,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -37,7 +38,7 @@ from rdflib.term import Node
 import legigraph.shacl.compiler.run as compiler_run
 from legigraph.build import BuildResult
 from legigraph.ingest import ingest_statutes
-from legigraph.namespaces import SH
+from legigraph.model.namespaces import SH
 from legigraph.shacl.compiler import (
     Dataset,
     SparqlShapes,
@@ -96,13 +97,13 @@ def ontology() -> Graph:
     return ontology_graph(ROOT / "ontology")
 
 
-def sparql_keys(data: Graph | Dataset, compiled: SparqlShapes, **kw: object) -> dict:
+def sparql_keys(data: Graph | Dataset, compiled: SparqlShapes, **kw: Any) -> dict[Any, int]:
     dataset = data if isinstance(data, Dataset) else Dataset(load_graph(data))
-    _, report = validate_dataset(dataset, compiled, **kw)  # type: ignore[arg-type]
+    _, report = validate_dataset(dataset, compiled, **kw)
     return comparable_keys(report)
 
 
-def pyshacl_keys(data: Graph, shapes: Graph) -> dict:
+def pyshacl_keys(data: Graph, shapes: Graph) -> dict[Any, int]:
     _, report, _ = run_pyshacl(data, shapes)
     return comparable_keys(report)
 
@@ -125,7 +126,7 @@ def context_store(graph: Graph) -> tuple[ox.Store, Graph]:
     return load_graph(graph), copy
 
 
-def with_entry(context: tuple[ox.Store, Graph], entry: Entry) -> tuple[Graph, list]:
+def with_entry(context: tuple[ox.Store, Graph], entry: Entry) -> tuple[Graph, list[Any]]:
     store, data = context
     delta = Graph().parse(entry.data, format="turtle")
     added = [t for t in delta if t not in data]
@@ -135,7 +136,7 @@ def with_entry(context: tuple[ox.Store, Graph], entry: Entry) -> tuple[Graph, li
     return delta, added
 
 
-def without(context: tuple[ox.Store, Graph], added: list) -> None:
+def without(context: tuple[ox.Store, Graph], added: list[Any]) -> None:
     store, data = context
     for t in added:
         data.remove(t)

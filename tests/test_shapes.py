@@ -27,7 +27,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from legigraph.namespaces import ELI_DL, SH
+from legigraph.model.namespaces import ELI_DL, SH
 from legigraph.shacl.engines import ShaclEngine, run_pyshacl
 from legigraph.shacl.prepared import parsed_once
 from legigraph.validate import validate_graph

@@ -16,7 +16,7 @@ import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -26,7 +26,7 @@ from legigraph.build import BuildResult
 from legigraph.cli import main
 from legigraph.errors import InputError
 from legigraph.ingest import ingest_statutes
-from legigraph.namespaces import ELI_DL
+from legigraph.model.namespaces import ELI_DL
 from legigraph.shacl import engines
 from legigraph.shacl.compiler import Dataset, comparable_keys, from_ox, load_graph
 from legigraph.shacl.context import ContextValidator, bill_with_amendments, fetch_context
@@ -53,7 +53,7 @@ def cli(built: BuildResult, capsys: pytest.CaptureFixture[str], *args: str) -> t
     return code, out.out + out.err
 
 
-def pyshacl_keys(data: Graph, shapes: Graph) -> dict:
+def pyshacl_keys(data: Graph, shapes: Graph) -> dict[Any, int]:
     _, report, _ = run_pyshacl(data, shapes)
     return comparable_keys(report)
 
@@ -370,7 +370,10 @@ def test_context_follows_reads_through_values_back() -> None:
     union = Graph()
     union += stored
     union += new
-    def key(k: tuple) -> tuple:  # messages are each engine's own words; blank shapes unnamed
+
+    def key(
+        k: tuple[Any, ...],
+    ) -> tuple[Any, ...]:  # messages are each engine's own words; blank shapes unnamed
         return tuple("_:" if isinstance(t, BNode) else t for t in k[:6])
 
     expected = {key(k) for k in pyshacl_keys(union, shapes)}
@@ -431,6 +434,7 @@ def test_cli_whole_store(
     store.flush()
     del store
     code, out = cli(built, capsys, "--store", str(broken), "--quiet")
+    assert isinstance(quad.subject, ox.NamedNode)
     assert code == 1 and "Violation" in out and quad.subject.value in out
     code, out = cli(built, capsys)
     assert code == 2 and "nothing to validate" in out

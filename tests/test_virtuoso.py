@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from legigraph import golden
 from legigraph.build import BuildResult
 from legigraph.cli import main
-from legigraph.endpoint import EndpointEngine, EndpointError
-from legigraph.query import QueryTimeout, SavedQuery, load_queries
-from legigraph.virtuoso import PASSWORD, USER, VirtuosoServer, bulk_load, free_port, start
+from legigraph.query import golden
+from legigraph.query.saved import QueryTimeout, SavedQuery, load_queries
+from legigraph.stores.remote import EndpointEngine, EndpointError
+from legigraph.stores.virtuoso import PASSWORD, USER, VirtuosoServer, bulk_load, free_port, start
 from tests.conftest import ROOT
 
 GRAPH = "https://w3id.org/legigraph/graph/bill-1544"

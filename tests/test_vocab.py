@@ -1,6 +1,6 @@
 """The closed lg: vocabulary: generated from the ontology, and the only lg: terms in use.
 
-``src/legigraph/vocab.py`` is written by ``scripts/generate_vocab.py`` from
+``src/legigraph/model/vocab.py`` is written by ``scripts/generate_vocab.py`` from
 ``ontology/legigraph.ttl``; a term used in code that the ontology does not define raises
 (the namespace is closed), and a term written in a saved query, a shape or curated data
 must be defined too, or it would mint a new IRI without a word.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from legigraph.namespaces import LG
+from legigraph.model.namespaces import LG
 from tests.conftest import ROOT
 
 NS = str(LG)
@@ -28,7 +28,7 @@ def defined_terms() -> set[str]:
 
 
 def test_vocab_module_is_up_to_date() -> None:
-    written = (ROOT / "src" / "legigraph" / "vocab.py").read_text(encoding="utf-8")
+    written = (ROOT / "src" / "legigraph" / "model" / "vocab.py").read_text(encoding="utf-8")
     assert written == GENERATOR["render"](), "run python scripts/generate_vocab.py"
 
 

@@ -9,7 +9,8 @@ The public API a notebook user calls is re-exported here::
 """
 
 from legigraph.build import BuildResult, build, build_graph
-from legigraph.query import Result, run_query
+from legigraph.query.engines import run_query
+from legigraph.query.saved import Result
 from legigraph.shacl.report import ValidationResult
 from legigraph.validate import validate
 

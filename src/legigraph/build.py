@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -24,17 +25,24 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, XSD
 
-from legigraph import ids, ordinance, tables
-from legigraph import store as store_mod
 from legigraph.errors import InputError
-from legigraph.io import atomic_write, parse_rdf, replace_directory, staging_dir
-from legigraph.link import LinkResult, link
-from legigraph.literals import canonical_graph
-from legigraph.namespaces import ELI, LG, SCHEMA, bind_prefixes
+from legigraph.io import atomic_write, parse_rdf, replace_directory, sorted_ntriples, staging_dir
+from legigraph.link.linker import (
+    LinkResult,
+    NationalTexts,
+    api_cache,
+    committed_texts,
+    law_index,
+    link,
+)
+from legigraph.model import ids
+from legigraph.model.literals import canonical_graph
+from legigraph.model.namespaces import ELI, KOREAN, LG, SCHEMA, bind_prefixes
 from legigraph.paths import Layout
+from legigraph.sources import ordinance, tables
+from legigraph.sources.lawgokr import ApiError, LawGoKrClient
+from legigraph.stores import embedded as store_mod
 from legigraph.validate import validate_graph
-
-KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
 
 
 @dataclass
@@ -207,11 +215,6 @@ def _counts(graph: Graph) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _sorted_ntriples(graph: Graph) -> str:
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
-
-
 def build(
     layout: Layout | None = None,
     *,
@@ -244,7 +247,7 @@ def build(
     staging = staging_dir(out)
     try:
         with atomic_write(staging / "legigraph.nt") as handle:
-            handle.write(_sorted_ntriples(graph))
+            handle.write(sorted_ntriples(graph))
         with atomic_write(staging / "legigraph.ttl") as handle:
             handle.write(graph.serialize(format="longturtle"))
         if store:
@@ -257,3 +260,35 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildResult(out, len(graph), manifest, 0, report_text, inputs, linked)
+
+
+CITED_ID = re.compile(r"/eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)")
+
+
+def fetch_missing_records(layout: Layout, client: LawGoKrClient | None = None) -> list[str]:
+    """Fetch from the law.go.kr Open API the cited records that have no text at hand.
+
+    The client caches each good response under ``data/external/law-go-kr/raw``; the next
+    build reads it from there, offline.
+    """
+    graph = build_graph(layout)
+    index = law_index(layout)
+    texts = NationalTexts(committed_texts(layout), None, api_cache(layout))
+    cited_ids = (CITED_ID.search(str(o)) for o in graph.objects(None, ELI.cites))
+    wanted = sorted({m.group(1) for m in cited_ids if m})
+    missing = [r for r in (index.by_id.get(i) for i in wanted) if r and texts.get(r) is None]
+    if not missing:
+        return ["every cited record is already at hand; nothing to fetch"]
+    client = client or LawGoKrClient(cache_dir=api_cache(layout))
+    lines = []
+    for record in missing:
+        try:
+            if record.is_ordinance:
+                client.ordinance(mst=record.serial)
+            else:
+                client.law(mst=record.serial)
+        except ApiError as err:
+            lines.append(f"not fetched: {record.name} ({record.law_id}): {err}")
+            continue
+        lines.append(f"fetched {record.name} ({record.law_id}, MST {record.serial})")
+    return lines

@@ -26,25 +26,21 @@ from legigraph.errors import (
 )
 from legigraph.inputs import MAX_INPUT_BYTES
 from legigraph.io import atomic_write
-from legigraph.limits import format_size, parse_size
 from legigraph.paths import Layout
 from legigraph.progress import progress_bar
-from legigraph.query import (
+from legigraph.query.engines import Engine, OxigraphEngine, RdflibEngine, run_saved, run_text
+from legigraph.query.limits import format_size, parse_size
+from legigraph.query.results import FORMATS, GRAPH_FORMATS, render
+from legigraph.query.saved import (
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
-    Engine,
-    OxigraphEngine,
     QueryError,
-    RdflibEngine,
     SavedQuery,
     find_query,
     load_queries,
-    run_saved,
-    run_text,
     to_term,
 )
-from legigraph.results import FORMATS, GRAPH_FORMATS, render
 from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine
 
 
@@ -89,7 +85,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         raise InputError(corpus, "not a directory", "give a legalize-kr checkout or the unpacked "
                          "statutes-kr.tar.xz (tar -xJf statutes-kr.tar.xz -C DIR)")  # fmt: skip
     if args.online:
-        from legigraph.link import fetch_missing_records
+        from legigraph.build import fetch_missing_records
 
         for line in fetch_missing_records(_layout(args)):
             print(line)
@@ -196,6 +192,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if result.violations == 0 else EXIT_NONCONFORMING
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from legigraph.draft import default_out, run_draft, write_outputs
+
+    layout = _layout(args)
+    if not layout.bill_graph.is_file():
+        print(f"{layout.bill_graph} is missing: building the graph first", file=sys.stderr)
+        if cmd_build(argparse.Namespace(**vars(args), no_validate=False)) != EXIT_OK:
+            return EXIT_NONCONFORMING
+    store = Path(args.store) if args.store else None
+    result = run_draft(Path(args.file), layout, store)
+    out = Path(args.out) if args.out else default_out(layout, Path(args.file))
+    written = write_outputs(result, out)
+    _emit("\n".join(result.summary()) + "\n")
+    if result.validation is not None and not result.conforms:
+        print(result.validation.render(), file=sys.stderr)
+    print(f"wrote {out}: {', '.join(p.name for p in written)}")
+    return EXIT_OK if result.conforms else EXIT_NONCONFORMING
+
+
 def _queries(args: argparse.Namespace) -> dict[str, SavedQuery]:
     return load_queries(_layout(args).queries)
 
@@ -228,7 +243,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 def _engine(args: argparse.Namespace) -> Engine:
     if args.endpoint:
-        from legigraph.endpoint import EndpointEngine
+        from legigraph.stores.remote import EndpointEngine
 
         default_graph = getattr(args, "default_graph", None)
         if default_graph is not None:
@@ -350,7 +365,7 @@ def _read(path: str) -> str:
 
 
 def cmd_golden(args: argparse.Namespace) -> int:
-    from legigraph import golden
+    from legigraph.query import golden
 
     queries = _queries(args)
     limits = {"timeout": args.timeout, "max_memory": args.max_memory}
@@ -368,7 +383,7 @@ def cmd_golden(args: argparse.Namespace) -> int:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from legigraph.endpoint import push
+    from legigraph.stores.remote import push
 
     source = Path(args.file) if args.file else _layout(args).bill_graph
     if not source.exists():
@@ -513,6 +528,20 @@ def parser() -> argparse.ArgumentParser:
         help=f"size limit of each file (default {MAX_INPUT_BYTES // 2**20} MiB)",
     )
     p_val.set_defaults(func=cmd_validate)
+
+    p_draft = sub.add_parser(
+        "draft",
+        help="apply a draft amending bill: new text, 신구조문대비표, RDF, checks",
+        description="Apply the 개정문 of a draft bill (front matter 대상, 시행일 …) to the version "
+        "in force, and write the resulting text, the 신구조문대비표 (Markdown, HTML, CSV), the "
+        "bill as ELI-DL RDF (validated) and the checks on the new text (citations, what cites "
+        "the provisions it renumbers or repeals). An operation that does not fit: exit 2.",
+    )
+    p_draft.add_argument("file", help="the draft bill (Markdown or text, UTF-8)")
+    p_draft.add_argument("--out", metavar="DIR", help="output folder (default build/draft/NAME)")
+    p_draft.add_argument("--store", metavar="DIR", help="also read laws and citations from this "
+                         "embedded store (e.g. build/national-store)")  # fmt: skip
+    p_draft.set_defaults(func=cmd_draft)
 
     p_qs = sub.add_parser("queries", help="list the saved queries, or `queries show ID`")
     p_qs.add_argument("action", nargs="?", choices=["show"], help="show one query")

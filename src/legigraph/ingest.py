@@ -43,15 +43,15 @@ from urllib.parse import quote
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from legigraph import ids
-from legigraph.citations import Citation, find_citations
 from legigraph.errors import InputError
 from legigraph.io import atomic_write
-from legigraph.link import NationalTexts, _resolve_one, describe_record, law_page
-from legigraph.namespaces import ELI, LG, SCHEMA
-from legigraph.ordinance import LawText, read_law_bytes, subdivision_kind, version_metadata
-from legigraph.resolve import LawIndex, LawRecord, read_law_index
-from legigraph.worktypes import work_type_code
+from legigraph.link.citations import Citation, find_citations
+from legigraph.link.linker import NationalTexts, _resolve_one, describe_record, law_page
+from legigraph.link.resolve import LawIndex, LawRecord, read_law_index
+from legigraph.model import ids
+from legigraph.model.namespaces import ELI, LG, SCHEMA
+from legigraph.model.worktypes import work_type_code
+from legigraph.sources.ordinance import LawText, read_law_bytes, subdivision_kind, version_metadata
 
 NATIONAL_GRAPH = str(ids.NATIONAL_GRAPH)
 BILL_GRAPH = str(ids.bill_graph(1544))  # the `legigraph build` graph

@@ -25,8 +25,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.shared.jsonld import context as jsonld_context
 
 from legigraph.errors import InputError
-from legigraph.literals import is_ill_typed
-from legigraph.text import has_decomposed_hangul
+from legigraph.model.literals import is_ill_typed
+from legigraph.model.text import has_decomposed_hangul
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # legigraph validate --max-input-mb raises it
 # Bidirectional controls reorder what a reader sees (CVE-2021-42574): never in legigraph data.

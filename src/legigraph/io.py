@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from rdflib import Graph
 
@@ -23,8 +23,8 @@ from legigraph.inputs import (
     check_xml,
     no_document_loading,
 )
-from legigraph.literals import exact_literals
-from legigraph.namespaces import bind_prefixes
+from legigraph.model.literals import exact_literals
+from legigraph.model.namespaces import bind_prefixes
 
 FORMATS = {
     ".ttl": "turtle",
@@ -61,7 +61,7 @@ def parse_rdf(
     The file is checked before and after rdflib reads it (``legigraph.inputs``: size,
     encoding, no DTDs or entities, no remote JSON-LD contexts, valid IRIs, well-typed
     literals) and parsed into a scratch graph first, so a broken file adds nothing to
-    ``graph``; literals keep their lexical forms as written (``legigraph.literals``).
+    ``graph``; literals keep their lexical forms as written (``legigraph.model.literals``).
     """
     path = Path(path)
     if not path.exists():
@@ -130,17 +130,30 @@ def line_of(path: Path, needles: Iterable[str]) -> int | None:
 
 
 @contextmanager
-def atomic_write(path: Path, mode: str = "w") -> Iterator[IO[str]]:
-    """Write ``path`` through a temporary file renamed into place only on success."""
+def atomic_write(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Write ``path`` through a temporary file renamed into place only on success.
+
+    The one atomic writer: ``"w"`` text (UTF-8, Unix line ends) or ``"wb"`` bytes; the
+    temporary file sits in the same folder and is flushed to disk before the rename.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    text: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
     try:
-        with os.fdopen(fd, mode, encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, mode, **text) as handle:
             yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomic(path: Path, body: bytes) -> None:
+    """Write ``body`` to ``path`` atomically (:func:`atomic_write`)."""
+    with atomic_write(path, "wb") as handle:
+        handle.write(body)
 
 
 STAGING_PREFIX = ".staging-"
@@ -169,3 +182,12 @@ def replace_directory(fresh: Path, target: Path) -> None:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
+
+def sorted_ntriples(graph: Graph) -> str:
+    """``graph`` as N-Triples, one triple a line, sorted, no duplicates.
+
+    The one writer of the sorted form (build outputs, golden results); each caller puts
+    the graph's literals in the form it needs first.
+    """
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return "".join(f"{line}\n" for line in sorted(set(text.splitlines())) if line.strip())

@@ -1,6 +1,6 @@
 """Validate data against the legigraph SHACL profile, in the context of the build or a store.
 
-New data is parsed as written (exact literals: ``legigraph.literals``), merged with the
+New data is parsed as written (exact literals: ``legigraph.model.literals``), merged with the
 built graph (or with the part of a store the shapes read around it) and validated by the
 engine of record, pyshacl-turbo, or another engine of ``legigraph.shacl.engines``. A whole
 store is validated by the SHACL-to-SPARQL compiler (:func:`validate_store`). Nothing is
@@ -21,8 +21,8 @@ from rdflib.term import Node
 from legigraph.errors import InputError
 from legigraph.inputs import MAX_INPUT_BYTES
 from legigraph.io import line_of, parse_rdf
-from legigraph.literals import store_changes
-from legigraph.namespaces import bind_prefixes
+from legigraph.model.literals import store_changes
+from legigraph.model.namespaces import bind_prefixes
 from legigraph.paths import Layout
 from legigraph.shacl import engines
 from legigraph.shacl.compiler import UnsupportedShape, open_dataset, validate_rdflib
@@ -31,7 +31,7 @@ from legigraph.shacl.context import ContextValidator
 from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine, ShapesRefused
 from legigraph.shacl.report import ValidationResult, results_from_report
 from legigraph.shacl.shapes import load_shapes, ontology_graph
-from legigraph.tables import map_table, mapping_for
+from legigraph.sources.tables import map_table, mapping_for
 
 
 def validate_graph(

@@ -4,7 +4,7 @@
 개정문), ``parse_clause``/``parse_sentence`` read the 법제처 drafting forms into
 ``Operation`` records, and ``apply`` executes them on a ``Version`` of a law's text
 (``from_provisions`` adapts the legalize-kr reader's provisions). Text in, dataclasses out:
-the package reads no files and depends only on ``legigraph.text`` and ``legigraph.errors``.
+the package reads no files and depends only on ``legigraph.model.text`` and ``legigraph.errors``.
 """
 
 from legigraph.amendments.apply import Move, Result, apply

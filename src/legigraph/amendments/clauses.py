@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from legigraph.amendments.blocks import CIRCLED, is_article_text, marker_number, paragraph_number
 from legigraph.amendments.model import Clause
 from legigraph.amendments.refs import LAW_NUMBER
-from legigraph.text import nfc
+from legigraph.model.text import nfc
 
 HEADER = re.compile(r"일부(?:개정)?를\s*다음과\s*같이\s*개정한다")
 _HEADER_LINE = re.compile(

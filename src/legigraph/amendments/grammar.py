@@ -145,29 +145,31 @@ class _Sentence:
             tables = refs[-1].steps[0].kind in ("annex", "form")
             where = "after a 별표/별지 reference" if tables else "after the provisions"
             raise self.fail(_what_follows(self.text, pos, where), pos)
-        each = bool(obj.group("each"))
-        pos = obj.end()
+        return refs, self.operation(refs, obj.end(), start, each=bool(obj.group("each")))
+
+    def operation(self, refs: list[Ref], pos: int, start: int, *, each: bool) -> int:
+        """The verb after the provisions and 을/를 (insert, replace, repeal, renumber)."""
         for pattern, kind in ((_INSERT, Kind.INSERT), (_REPLACE, Kind.REPLACE)):
             if m := pattern.match(self.text, pos):
                 for ref in refs:
                     self.block_ops.append(len(self.ops))
                     self.add(kind, ref.target(), start, m.end(), each=each)
-                return refs, m.end()
+                return m.end()
         if m := _REPEAL.match(self.text, pos):
             for ref in refs:
                 self.add(Kind.REPEAL, ref.target(), start, m.end(), each=each)
-            return refs, m.end()
+            return m.end()
         if m := _ANNEX.match(self.text, pos):
             for ref in refs:
                 # the 별지 may follow as an image: it is the new text, if it does
                 self.optional_block.append(len(self.ops))
                 self.add(Kind.REPLACE_ANNEX, ref.target(), start, m.end(), each=each)
-            return refs, m.end()
+            return m.end()
         if m := _QUOTED_TO.match(self.text, pos):
             for ref in refs:
                 self.add(Kind.REPLACE, ref.target(), start, m.end(), new=m.group("new"))
-            return refs, m.end()
-        return refs, self.renumber(refs, pos, start, each)
+            return m.end()
+        return self.renumber(refs, pos, start, each)
 
     def renumber(self, refs: list[Ref], pos: int, start: int, each: bool) -> int:
         saved = self.context

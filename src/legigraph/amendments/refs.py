@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from legigraph.amendments.model import Target
 
-# 가나다… is the reader's order of 목 (legigraph.ids); 거너더… and 고노도… follow it.
+# 가나다… is the reader's order of 목 (legigraph.model.ids); 거너더… and 고노도… follow it.
 SUBITEM_LETTERS = (
     "가나다라마바사아자차카타파하" + "거너더러머버서어저처커터퍼허" + "고노도로모보소오조초코토포호"
 )

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from legigraph.history.align import Change, Prov, align, changes
-from legigraph.ordinance import LawText, subdivision_kind
+from legigraph.sources.ordinance import LawText, subdivision_kind
 
 
 @dataclass

@@ -17,13 +17,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from legigraph import ids
 from legigraph.history.align import INSERTION, RENUMBERING, REPEAL, Prov
 from legigraph.history.chain import Chain, Version
-from legigraph.link import describe_record
-from legigraph.namespaces import ELI, LG
-from legigraph.ordinance import LawText, Provision, to_graph
-from legigraph.resolve import LawRecord
+from legigraph.link.linker import describe_record
+from legigraph.link.resolve import LawRecord
+from legigraph.model import ids
+from legigraph.model.namespaces import ELI, LG
+from legigraph.sources.ordinance import LawText, Provision, to_graph
 
 _KIND_KO = {
     "insertion": "신설", "substitution": "개정", "renumbering": "조항이동", "repeal": "삭제",

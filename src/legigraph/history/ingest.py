@@ -23,15 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from legigraph import ids
 from legigraph.errors import InputError
 from legigraph.history.chain import Chain, Version, provisions_of
 from legigraph.history.graph import chain_graph
 from legigraph.history.sources import Snapshot, read_versions
 from legigraph.io import atomic_write
-from legigraph.ordinance import LawText, read_law_bytes, version_metadata
+from legigraph.model import ids
+from legigraph.sources.ordinance import LawText, read_law_bytes, version_metadata
 
 HISTORY_GRAPH = str(ids.HISTORY_GRAPH)
 STAGING_GRAPH = str(ids.graph("history-staging"))  # what a run adds, before it is applied
@@ -182,8 +183,6 @@ def _ntriples(graph: Graph) -> str:
 
 def _check(nt: str, where: Path) -> int:
     """Parse the graph strictly (the check before anything is written); its triple count."""
-    import pyoxigraph as ox
-
     try:
         return sum(1 for _ in ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
     except SyntaxError as err:  # a bug of the writer, not of the input
@@ -211,8 +210,6 @@ def update_graph(
     update applies them. When the graph does not hold what the state file says it does (a
     run stopped between the store and the state), the whole graph is replaced instead.
     """
-    import pyoxigraph as ox
-
     store.parent.mkdir(parents=True, exist_ok=True)
     db = ox.Store(str(store))
     for name in (STAGING_GRAPH, REMOVED_GRAPH):  # left by a run that stopped half-way

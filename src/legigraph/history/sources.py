@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from legigraph.errors import InputError
-from legigraph.text import nfc
+from legigraph.model.text import nfc
 
 GIT_TIMEOUT = 120.0  # seconds for one git command
 _DATED = re.compile(r"^(?P<file>.+)@(?P<date>\d{4}-\d{2}-\d{2})_(?P<commit>[0-9a-f]{7,40})\.md$")

@@ -40,7 +40,7 @@ from rdflib.plugins.sparql.parserutils import CompValue, Expr
 from rdflib.term import Node, Variable
 
 from legigraph.errors import InputError
-from legigraph.namespaces import SH, bind_prefixes
+from legigraph.model.namespaces import SH, bind_prefixes
 from legigraph.shacl.compiler import (
     Dataset,
     Shape,

@@ -30,7 +30,7 @@ from rdflib import BNode, Graph
 from rdflib.term import Node
 
 from legigraph.errors import InputError, InternalError
-from legigraph.namespaces import SH
+from legigraph.model.namespaces import SH
 from legigraph.shacl.prepared import parsed_once
 from legigraph.shacl.report import keep_focus
 

@@ -23,20 +23,21 @@ def parsed_once() -> Iterator[None]:
     original = SPARQLProcessor.query
     prepared: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
 
+    # rdflib's own parameter names (callers pass them by keyword)
     def query(
         self: SPARQLProcessor,
-        strOrQuery: Any,
-        initBindings: Any = None,
-        initNs: Any = None,
+        strOrQuery: Any,  # noqa: N803
+        initBindings: Any = None,  # noqa: N803
+        initNs: Any = None,  # noqa: N803
         base: str | None = None,
-        DEBUG: bool = False,
+        DEBUG: bool = False,  # noqa: N803
     ) -> Any:
         if isinstance(strOrQuery, str):
             namespaces = tuple(sorted((k, str(v)) for k, v in (initNs or {}).items()))
             key = (strOrQuery, base, namespaces)
             if key not in prepared:
                 prepared[key] = translateQuery(parseQuery(strOrQuery), base, initNs)
-            strOrQuery = prepared[key]
+            strOrQuery = prepared[key]  # noqa: N806
         return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
     SPARQLProcessor.query = query  # type: ignore[method-assign]

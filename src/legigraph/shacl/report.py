@@ -8,8 +8,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from legigraph.namespaces import SH
-from legigraph.text import has_hangul
+from legigraph.model.namespaces import SH
+from legigraph.model.text import has_hangul
 
 
 @dataclass(frozen=True)

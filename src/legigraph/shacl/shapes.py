@@ -23,7 +23,7 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
 from legigraph.io import line_of, parse_rdf
-from legigraph.namespaces import SH
+from legigraph.model.namespaces import SH
 from legigraph.paths import Layout
 from legigraph.shacl.engines import ShapesRefused, check_shapes
 

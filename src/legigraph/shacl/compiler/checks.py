@@ -15,7 +15,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from legigraph.namespaces import SH
+from legigraph.model.namespaces import SH
 from legigraph.shacl.compiler.constraints import Shape, SparqlConstraint, path_sparql
 from legigraph.shacl.compiler.expressions import Expressions
 from legigraph.shacl.compiler.shapes import (

@@ -19,7 +19,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue, Expr
 from rdflib.term import Node, Variable
 
-from legigraph.namespaces import SH
+from legigraph.model.namespaces import SH
 from legigraph.shacl.compiler.terms import (
     BASE_DECL,
     PREFIX_DECL,

@@ -13,7 +13,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from legigraph.namespaces import SH
+from legigraph.model.namespaces import SH
 from legigraph.shacl.compiler.constraints import Shape, path_sparql
 from legigraph.shacl.compiler.shapes import SparqlShapes, Vars
 from legigraph.shacl.compiler.terms import (

@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from legigraph.errors import EngineError, InputError
-from legigraph.namespaces import SH, bind_prefixes
+from legigraph.model.namespaces import SH, bind_prefixes
 from legigraph.shacl.compiler.checks import plan
 from legigraph.shacl.compiler.constraints import path_sparql
 from legigraph.shacl.compiler.shapes import Check, Result, RootChecks, SparqlShapes, restrict_focus

@@ -11,7 +11,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from legigraph.namespaces import SH
+from legigraph.model.namespaces import SH
 from legigraph.shacl.compiler.constraints import (
     Shape,
     SparqlConstraint,
@@ -224,41 +224,40 @@ class SparqlShapes:
                     raise UnsupportedShape(
                         shape.node, f"{qname(parameter)} {other.n3()} is not a {kind} shape"
                     )
-        for parameter in PROPERTY_PARAMS:
-            if shape.values(parameter) and not shape.is_property:
-                raise UnsupportedShape(shape.node, f"{qname(parameter)} on a node shape")
-        for closed in shape.values(SH.closed):
-            if not isinstance(closed, Literal):
-                raise UnsupportedShape(shape.node, "sh:closed is not a boolean")
+        self._check_values(shape)
+
+    def _check_values(self, shape: Shape) -> None:
+        """Refuse parameter values the compiler cannot translate (the first problem found)."""
+        problems = [
+            f"{qname(p)} on a node shape"
+            for p in PROPERTY_PARAMS
+            if shape.values(p) and not shape.is_property
+        ]
+        kinds = ((SH.closed, Literal, "sh:closed is not a boolean"),
+                 (SH.pattern, Literal, "sh:pattern is not a literal"),
+                 (SH.minInclusive, Literal, "sh:minInclusive is not a literal"),
+                 (SH.lessThanOrEquals, URIRef, "sh:lessThanOrEquals is not an IRI"))  # fmt: skip
+        problems += [
+            m for p, kind, m in kinds if any(not isinstance(v, kind) for v in shape.values(p))
+        ]
         if shape.values(SH.ignoredProperties) and not shape.values(SH.closed):
-            raise UnsupportedShape(shape.node, "sh:ignoredProperties without sh:closed")
+            problems.append("sh:ignoredProperties without sh:closed")
         flags = shape.value(SH.flags)
         if flags is not None and set(str(flags)) - {"i", "m"}:
-            raise UnsupportedShape(shape.node, f"sh:flags {flags!s} (only i and m are compiled)")
-        for datatype in shape.values(SH.datatype):
-            if datatype == RDFS.Datatype:
-                raise UnsupportedShape(shape.node, "sh:datatype rdfs:Datatype")
-        for pattern in shape.values(SH.pattern):
-            if not isinstance(pattern, Literal):
-                raise UnsupportedShape(shape.node, "sh:pattern is not a literal")
+            problems.append(f"sh:flags {flags!s} (only i and m are compiled)")
+        if RDFS.Datatype in shape.values(SH.datatype):
+            problems.append("sh:datatype rdfs:Datatype")
         for count in (SH.minCount, SH.maxCount, SH.qualifiedMinCount, SH.qualifiedMaxCount):
             value = shape.value(count)
             if value is not None and not (
                 isinstance(value, Literal) and isinstance(value.toPython(), int)
             ):
-                raise UnsupportedShape(shape.node, f"{qname(count)} is not an integer")
-        if (
-            shape.values(SH.qualifiedValueShape)
-            and shape.value(SH.qualifiedMinCount) is None
-            and (shape.value(SH.qualifiedMaxCount) is None)
-        ):
-            raise UnsupportedShape(shape.node, "sh:qualifiedValueShape without a count")
-        for minimum in shape.values(SH.minInclusive):
-            if not isinstance(minimum, Literal):
-                raise UnsupportedShape(shape.node, "sh:minInclusive is not a literal")
-        for other in shape.values(SH.lessThanOrEquals):
-            if not isinstance(other, URIRef):
-                raise UnsupportedShape(shape.node, "sh:lessThanOrEquals is not an IRI")
+                problems.append(f"{qname(count)} is not an integer")
+        counts = (shape.value(SH.qualifiedMinCount), shape.value(SH.qualifiedMaxCount))
+        if shape.values(SH.qualifiedValueShape) and counts == (None, None):
+            problems.append("sh:qualifiedValueShape without a count")
+        if problems:
+            raise UnsupportedShape(shape.node, problems[0])
 
     def class_names(self) -> set[Node]:
         """Every class the shapes mention (targets and sh:class), for the hierarchy query."""

@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from legigraph.namespaces import SH
+from legigraph.model.namespaces import SH
 
 Term = URIRef | BNode | Literal
 Row = tuple[Term | None, ...]

@@ -39,8 +39,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from legigraph.ids import SUBITEM_LETTERS
-from legigraph.text import nfc
+from legigraph.model.ids import SUBITEM_LETTERS
+from legigraph.model.text import nfc
 
 _S = r"[ \t\u00a0\u3000]*"  # horizontal space only: a line break ends a citation
 _N = r"[0-9]{1,6}"

@@ -159,8 +159,8 @@ def bulk_load(server: VirtuosoServer, ntriples: Path, graph: str, *, timeout: fl
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m legigraph.virtuoso start|stop DIR``."""
-    parser = argparse.ArgumentParser(prog="legigraph.virtuoso", description=__doc__)
+    """``python -m legigraph.stores.virtuoso start|stop DIR``."""
+    parser = argparse.ArgumentParser(prog="legigraph.stores.virtuoso", description=__doc__)
     parser.add_argument("action", choices=["start", "stop"])
     parser.add_argument("workdir", type=Path)
     args = parser.parse_args(argv)
@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         server = start(args.workdir)
         print(f"SPARQL endpoint:    {server.sparql_url}")
         print(f"Graph Store (auth): {server.graph_store_url}  (user {USER}, password {PASSWORD})")
-        print(f"pid {server.pid}; stop with: python -m legigraph.virtuoso stop {args.workdir}")
+        stop = f"python -m legigraph.stores.virtuoso stop {args.workdir}"
+        print(f"pid {server.pid}; stop with: {stop}")
         return 0
     state = json.loads((args.workdir / "server.json").read_text(encoding="utf-8"))
     state["workdir"] = Path(state["workdir"])

@@ -23,7 +23,8 @@ from typing import Any
 
 from rdflib import Graph
 
-from legigraph.query import (
+from legigraph.query.results import from_sparql_json
+from legigraph.query.saved import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
     QueryError,
@@ -114,8 +115,6 @@ class EndpointEngine:
     ) -> Result:
         """Run ``text`` on the endpoint; ``max_memory`` is the server's business, not ours."""
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-
-        from legigraph.results import from_sparql_json
 
         form = query_form(text)
         client = SPARQLWrapper(self.url)

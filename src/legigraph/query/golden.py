@@ -22,8 +22,10 @@ from typing import Any
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
-from legigraph.query import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Engine, SavedQuery, run_saved
-from legigraph.results import to_sparql_json
+from legigraph.io import atomic_write, sorted_ntriples
+from legigraph.query.engines import Engine, run_saved
+from legigraph.query.results import to_sparql_json
+from legigraph.query.saved import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, SavedQuery
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -80,9 +82,8 @@ def canonical(graph: Graph) -> Graph:
 
 
 def ntriples(graph: Graph) -> str:
-    """A graph in canonical form as N-Triples, one triple a line, sorted."""
-    text = canonical(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return "".join(f"{line}\n" for line in sorted(set(text.splitlines())) if line.strip())
+    """A graph in canonical form as sorted N-Triples (the form of golden files)."""
+    return sorted_ntriples(canonical(graph))
 
 
 def same_graph(text: str, other: str) -> bool:
@@ -145,8 +146,6 @@ def regenerate(engine: Engine, queries: Mapping[str, SavedQuery], **limits: Any)
 
     ``limits`` (``timeout``, ``max_memory``) apply to each query.
     """
-    from legigraph.io import atomic_write
-
     written = []
     for query in _bill_queries(queries):
         path = golden_path(query)

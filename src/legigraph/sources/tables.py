@@ -1,7 +1,7 @@
 """Turn the curated CSV tables into RDF through the declared mappings in ``data/mappings``.
 
 A mapping is a small YAML file: which table, how to mint each row's subject (a function
-of :mod:`legigraph.ids` and its arguments, where ``"{column}"`` takes the row's value),
+of :mod:`legigraph.model.ids` and its arguments, where ``"{column}"`` takes the row's value),
 its types, and for each column the predicate and how the cell becomes a term (a language
 tagged literal, a typed literal, a code-list concept or a reference to another resource).
 Every cell error names the table, line and column.
@@ -20,10 +20,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from legigraph import ids
 from legigraph.errors import InputError
-from legigraph.namespaces import PREFIXES
-from legigraph.text import has_decomposed_hangul, nfc
+from legigraph.model import ids
+from legigraph.model.namespaces import PREFIXES
+from legigraph.model.text import has_decomposed_hangul, nfc
 
 MINTERS: dict[str, Callable[..., URIRef]] = {
     "ai_project": ids.ai_project,

@@ -1,9 +1,9 @@
 """RDF namespaces used across legigraph, bound once so serialisations share prefixes."""
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from legigraph.vocab import LG as LG  # the closed lg: namespace, re-exported
+from legigraph.model.vocab import LG as LG  # the closed lg: namespace, re-exported
 
 BASE = "https://w3id.org/legigraph/"
 LGD = Namespace(BASE)
@@ -12,6 +12,8 @@ ELI_DL = Namespace("http://data.europa.eu/eli/eli-draft-legislation-ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+# the EU authority table's Korean, the eli:language of every Korean text
+KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
 
 PREFIXES: dict[str, Namespace] = {
     "lg": Namespace(str(LG)),

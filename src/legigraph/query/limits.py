@@ -9,17 +9,17 @@ processes holding the graph or store; :meth:`QueryPool.run` sends a query text t
 worker and waits at most the time limit for the answer:
 
 - **time**: at the limit the parent kills the worker (SIGKILL) and raises
-  :class:`~legigraph.query.QueryTimeout`; a replacement is started at once. The worker also
+  :class:`~legigraph.query.saved.QueryTimeout`; a replacement is started at once. The worker also
   sets RLIMIT_CPU a little past the limit, so a worker whose parent died stops by itself.
 - **memory**: before each query the worker sets RLIMIT_DATA to its current data size plus
   the memory limit. RLIMIT_DATA counts what a query allocates (heap and private writable
   mappings) but not the store's files mapped or cached by RocksDB, which RLIMIT_AS would.
   An allocation past it makes Python raise MemoryError and Rust abort; either way the
-  parent raises :class:`~legigraph.query.QueryMemoryLimit` and replaces the worker.
+  parent raises :class:`~legigraph.query.saved.QueryMemoryLimit` and replaces the worker.
 - **rows**: the worker stops reading solutions after the row cap and flags the result.
 
 The answer comes back over the pipe as plain strings and tuples (see ``Wire``), which
-pickle far faster than rdflib terms, and becomes a :class:`~legigraph.query.Result` in the
+pickle far faster than rdflib terms, and becomes a :class:`~legigraph.query.saved.Result` in the
 parent. What the worker holds:
 
 - :class:`StoreDir`, an on-disk Oxigraph store: opened read-only in the worker (a fresh
@@ -64,7 +64,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from legigraph.errors import InputError, InternalError
-from legigraph.query import (
+from legigraph.query.saved import (
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
@@ -356,7 +356,7 @@ def _threads() -> int:
 def _context(target: Target) -> BaseContext:
     if isinstance(target, StoreDir) and _threads() > 1:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["legigraph.limits"])
+        ctx.set_forkserver_preload(["legigraph.query.limits"])
         return ctx
     # an in-memory graph or store can only reach the worker by fork
     return mp.get_context("fork")

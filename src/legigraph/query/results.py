@@ -12,8 +12,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from legigraph.namespaces import BASE, bind_prefixes
-from legigraph.query import QueryError, Result
+from legigraph.model.namespaces import BASE, bind_prefixes
+from legigraph.query.saved import QueryError, Result
 
 FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "json-ld", "nt")

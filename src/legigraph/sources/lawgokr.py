@@ -17,7 +17,6 @@ import http.client
 import logging
 import os
 import re
-import tempfile
 import time
 import tomllib
 import urllib.error
@@ -30,11 +29,13 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET  # type: ignore[import-untyped]
 
-from legigraph import ordinance as reader  # its patterns, so both importers agree
 from legigraph.errors import InputError
-from legigraph.ids import SUBITEM_LETTERS
-from legigraph.ordinance import CIRCLED, LawText, Provision
-from legigraph.text import nfc
+from legigraph.io import write_bytes_atomic
+from legigraph.model.ids import SUBITEM_LETTERS
+from legigraph.model.text import nfc
+from legigraph.paths import Layout
+from legigraph.sources import ordinance as reader  # its patterns, so both importers agree
+from legigraph.sources.ordinance import CIRCLED, LawText, Provision
 
 DEFAULT_BASE_URL = "https://www.law.go.kr/DRF"
 CONFIG_PATH = Path("~/.config/legigraph/lawgokr.toml")
@@ -361,8 +362,6 @@ class LawGoKrClient:
         if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
             raise ApiError(base_url, "base URL is not http(s)", f"use {DEFAULT_BASE_URL}")
         if cache_dir is None:
-            from legigraph.paths import Layout  # deferred: only the default needs the checkout
-
             cache_dir = Layout.default().data / "external" / "law-go-kr" / "raw"
         self.base_url, self.cache_dir = base_url.rstrip("/"), Path(cache_dir)
         self.timeout, self.tries, self.backoff = timeout, max(1, tries), backoff
@@ -430,7 +429,7 @@ class LawGoKrClient:
             if not (self.fallback_to_cache and cache.is_file()):
                 raise
             return self._cached(cache, source, parse, f"failed ({err.problem})"), cache
-        _write_atomic(cache, body)  # only now: a bad answer never replaces a good copy
+        write_bytes_atomic(cache, body)  # only now: a bad answer never replaces a good copy
         return result, cache
 
     def _cached(self, cache: Path, source: str, parse: Callable[[bytes, str], T], why: str) -> T:
@@ -497,16 +496,3 @@ def _find_oc(oc: str | None, config: Path | None) -> str:
     )
 
 
-def _write_atomic(path: Path, body: bytes) -> None:
-    """Binary twin of io.atomic_write: temp file in the same folder, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(body)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

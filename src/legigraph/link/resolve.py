@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from legigraph.errors import InputError
-from legigraph.text import nfc
+from legigraph.model.text import nfc
 
 _IGNORED = re.compile(r"[\s「」『』]")
 _DOTS = str.maketrans({"·": "ㆍ", "・": "ㆍ", "･": "ㆍ", "‧": "ㆍ"})

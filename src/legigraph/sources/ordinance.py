@@ -25,10 +25,10 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from legigraph import ids
 from legigraph.errors import InputError
-from legigraph.namespaces import ELI, LG, SCHEMA
-from legigraph.text import has_decomposed_hangul, nfc
+from legigraph.model import ids
+from legigraph.model.namespaces import ELI, LG, SCHEMA
+from legigraph.model.text import has_decomposed_hangul, nfc
 
 # ①–⑳, then ㉑–㉟ (U+3251…) and ㊱–㊿ (U+32B1…): articles of 직제 rules run past twenty
 # paragraphs.
@@ -114,9 +114,7 @@ class LawText:
 def _date(value: Any, path: Path, key: str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value).strip()
-    if re.fullmatch(r"\d{8}", text):
-        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    text = ids.iso_date(str(value))
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError as err:

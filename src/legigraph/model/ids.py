@@ -13,7 +13,7 @@ from urllib.parse import quote
 from rdflib import URIRef
 
 from legigraph.errors import EXIT_INPUT, LegigraphError
-from legigraph.namespaces import BASE
+from legigraph.model.namespaces import BASE
 
 SEOUL = "kr-11"  # ISO 3166-2:KR-11, 서울특별시
 KOREA = "kr"
@@ -70,6 +70,15 @@ def date(value: str) -> str:
     if not _DATE.match(value):
         raise IdError(f"date {value!r} must be YYYY-MM-DD")
     return value
+
+
+def iso_date(value: str) -> str:
+    """``YYYYMMDD`` (as law.go.kr and legalize-kr write dates) as ``YYYY-MM-DD``.
+
+    Other text is returned stripped and otherwise as it is (callers check it).
+    """
+    text = value.strip()
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}" if re.fullmatch(r"[0-9]{8}", text) else text
 
 
 def provision_path(path: str) -> str:
@@ -174,6 +183,13 @@ def change_event(version: URIRef, n: int) -> URIRef:
 def bill(year: int, number: int, jurisdiction: str = SEOUL) -> URIRef:
     """Council bill, by year of proposal and bill number (의안번호)."""
     return _iri(f"eli/dl/{jurisdiction}/bill/{year}/{digits(number, '의안번호')}")
+
+
+def bill_amendment(bill_iri: URIRef, n: int) -> URIRef:
+    """The ``n``-th amendment a bill (or a draft bill) proposes: ``{bill}/amendment/{n}``."""
+    if not isinstance(n, int) or n < 1:
+        raise IdError(f"amendment number {n!r} must be a whole number ≥ 1")
+    return URIRef(f"{bill_iri}/amendment/{n}")
 
 
 def process(year: int, number: int, jurisdiction: str = SEOUL) -> URIRef:

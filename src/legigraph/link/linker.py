@@ -12,29 +12,23 @@ lod.law.go.kr. Everything else is reported with the reason.
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 
-from legigraph import ids
-from legigraph.citations import Citation, find_citations
-from legigraph.namespaces import ELI, LG, SCHEMA
-from legigraph.ordinance import LawText, read_law_text, to_graph
+from legigraph.link.citations import Citation, find_citations
+from legigraph.link.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
+from legigraph.model import ids
+from legigraph.model.namespaces import ELI, KOREAN, LG, SCHEMA
+from legigraph.model.worktypes import work_type_code
 from legigraph.paths import Layout
-from legigraph.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
-from legigraph.worktypes import work_type_code
+from legigraph.sources.lawgokr import parse_law_detail, parse_ordinance_detail
+from legigraph.sources.ordinance import LawText, read_law_text, to_graph
 
-if TYPE_CHECKING:
-    from legigraph.lawgokr import LawGoKrClient
-
-_CITED_ID = re.compile(r"/eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)")
-KOREAN = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
 LAW_GO_KR = "https://www.law.go.kr"
 LOD = "http://lod.law.go.kr/resource/LSI"
 
@@ -129,8 +123,6 @@ class NationalTexts:
     def _from_api_cache(self, record: LawRecord) -> LawText | None:
         if self.api_cache is None:
             return None
-        from legigraph.lawgokr import parse_law_detail, parse_ordinance_detail
-
         target = "ordin" if record.is_ordinance else "law"
         path = self.api_cache / target / f"MST{record.serial}.xml"
         if not path.is_file():
@@ -396,35 +388,3 @@ def _text_in_force(graph: Graph, sub: object) -> str:
         for v in graph.objects(sub, ELI.is_realized_by)  # type: ignore[arg-type]
     )
     return versions[-1][1] if versions else ""
-
-
-def fetch_missing_records(layout: Layout, client: LawGoKrClient | None = None) -> list[str]:
-    """Fetch from the law.go.kr Open API the cited records that have no text at hand.
-
-    The client caches each good response under ``data/external/law-go-kr/raw``; the next
-    build reads it from there, offline.
-    """
-    from legigraph.build import build_graph
-    from legigraph.lawgokr import ApiError, LawGoKrClient
-
-    graph = build_graph(layout)
-    index = law_index(layout)
-    texts = NationalTexts(committed_texts(layout), None, api_cache(layout))
-    cited_ids = (_CITED_ID.search(str(o)) for o in graph.objects(None, ELI.cites))
-    wanted = sorted({m.group(1) for m in cited_ids if m})
-    missing = [r for r in (index.by_id.get(i) for i in wanted) if r and texts.get(r) is None]
-    if not missing:
-        return ["every cited record is already at hand; nothing to fetch"]
-    client = client or LawGoKrClient(cache_dir=api_cache(layout))
-    lines = []
-    for record in missing:
-        try:
-            if record.is_ordinance:
-                client.ordinance(mst=record.serial)
-            else:
-                client.law(mst=record.serial)
-        except ApiError as err:
-            lines.append(f"not fetched: {record.name} ({record.law_id}): {err}")
-            continue
-        lines.append(f"fetched {record.name} ({record.law_id}, MST {record.serial})")
-    return lines

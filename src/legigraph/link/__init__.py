@@ -1,0 +1,4 @@
+"""Linking to the national law.
+
+Citations found in text, names resolved to records, the linker.
+"""

@@ -1,0 +1,5 @@
+"""Where graphs live besides files.
+
+The embedded Oxigraph store, Virtuoso, remote SPARQL
+endpoints.
+"""
