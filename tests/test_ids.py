@@ -103,6 +103,10 @@ MINTED = {
     ],
     "AmendingAct": [ids.amending_act(9173)],
     "Amendment": [ids.amendment(ids.amending_act(9173), 1)],
+    "ChangeEvent": [
+        ids.change_event(ids.ordinance_version(2229686, "2024-03-26"), 3),
+        ids.change_event(ids.law_version("014306", "2025-12-30"), 1),
+    ],
     "NationalLaw": [_LAW],
     "ReviewReport": [_REPORT],
     "ReviewOpinion": [ids.report_part(_REPORT, "opinion", "art_7/item_4")],
@@ -142,4 +146,5 @@ def test_every_iri_pattern_of_the_shapes_matches_what_ids_mints() -> None:
 
 def test_graph_iris() -> None:
     assert str(ids.NATIONAL_GRAPH) == B + "graph/national"
+    assert str(ids.HISTORY_GRAPH) == B + "graph/history"
     assert str(ids.bill_graph(1544)) == B + "graph/bill-1544"

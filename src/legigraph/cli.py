@@ -100,9 +100,27 @@ def cmd_link(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ingest_history(args: argparse.Namespace) -> int:
+    from legigraph.history import ingest_history, state_path
+
+    store = Path(args.store) if args.store else _layout(args).national_store
+    result = ingest_history(Path(args.path), store, quiet=True)
+    counts, timings = result.manifest["counts"], result.manifest["timings_s"]
+    lines = [f"history: {result.new_versions} new versions of {counts['laws_changed']} laws; "
+             f"{counts['laws']} laws, {counts['versions']} versions, "
+             f"{counts['provision_versions']} provision versions, {counts['changes']} changes, "
+             f"{counts['triples']} triples in {store} (graph {result.manifest['graph']}) in "
+             f"{sum(timings.values()):.1f} s"]  # fmt: skip
+    lines += [f"  {kind:<13} {n}" for kind, n in counts["changes_by_kind"].items()]
+    _emit("\n".join([*lines, f"state: {state_path(store.resolve())}"]) + "\n")
+    return EXIT_OK
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from legigraph.ingest import BILL_GRAPH, ingest_statutes, manifest_path
 
+    if args.kind == "history":
+        return cmd_ingest_history(args)
     layout = _layout(args)
     bill: Path | None = None
     if not args.no_bill:
@@ -278,12 +296,14 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 def _national_store(args: argparse.Namespace, saved: SavedQuery) -> None:
     """A query written for the national graph runs on the national store, or says how."""
-    if saved.target != "national" or args.endpoint or args.store or args.engine != "oxigraph":
+    on_store = saved.target in ("national", "history")  # the named graphs of the national store
+    if not on_store or args.endpoint or args.store or args.engine != "oxigraph":
         return
     store = _layout(args).national_store
     if not store.is_dir():
-        raise InputError(store, f"{saved.id} asks the national graph, and there is no "
-                         "national store here", "build it with `legigraph ingest statutes PATH` "
+        raise InputError(store, f"{saved.id} asks the {saved.target} graph, and there is no "
+                         "national store here", f"build it with `legigraph ingest "
+                         f"{'statutes' if saved.target == 'national' else 'history'} PATH` "
                          "(see README, 'The national corpus'), or pass --store DIR")  # fmt: skip
     args.store = str(store)
 
@@ -357,7 +377,7 @@ def cmd_golden(args: argparse.Namespace) -> int:
         differ = golden.stale(engine, queries, **limits)
     for qid in differ:
         print(f"{qid}: result differs from its golden file in queries/golden/", file=sys.stderr)
-    checked = sum(1 for q in queries.values() if q.target != "national")
+    checked = sum(1 for q in queries.values() if q.target not in ("national", "history"))
     print(f"{checked - len(differ)} of {checked} saved queries match their golden results")
     return EXIT_NONCONFORMING if differ else EXIT_OK
 
@@ -440,9 +460,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p_link.set_defaults(func=cmd_link)
 
-    p_ing = sub.add_parser("ingest", help="build the national graph: `ingest statutes PATH`")
-    p_ing.add_argument("kind", choices=["statutes"], help="what to ingest")
-    p_ing.add_argument("path", help="legalize-kr checkout, unpacked archive, or statutes-kr.tar.xz")
+    p_ing = sub.add_parser("ingest", help="build the national graph: `ingest statutes PATH`, "
+                           "`ingest history PATH` (every dated version)")  # fmt: skip
+    p_ing.add_argument("kind", choices=["statutes", "history"], help="what to ingest")
+    p_ing.add_argument("path", help="legalize-kr checkout, unpacked archive, or statutes-kr."
+                       "tar.xz; for history a git clone or a folder of dated versions")  # fmt: skip
     p_ing.add_argument(
         "--store", metavar="DIR", help="store to (re)build (default build/national-store)"
     )

@@ -170,6 +170,13 @@ def law_version(law_id: str, promulgated: str) -> URIRef:
     return URIRef(f"{national_law(law_id)}/{date(promulgated)}")
 
 
+def change_event(version: URIRef, n: int) -> URIRef:
+    """The ``n``-th change a version made to the one before it (``…/2025-12-30/change/3``)."""
+    if not isinstance(n, int) or n < 1:
+        raise IdError(f"change number {n!r} must be a whole number from 1")
+    return URIRef(f"{version}/change/{n}")
+
+
 # --- draft legislation (ELI-DL) ------------------------------------------------------
 
 
@@ -276,6 +283,7 @@ def bill_graph(number: int) -> URIRef:
 
 
 NATIONAL_GRAPH = graph("national")
+HISTORY_GRAPH = graph("history")  # every version of the laws `legigraph ingest history` read
 
 
 def external(url: str) -> URIRef:

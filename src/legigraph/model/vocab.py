@@ -18,6 +18,7 @@ class LG(DefinedNamespace):
     AmendingAct: URIRef  # amending act
     Amendment: URIRef  # amendment
     Bill: URIRef  # bill
+    ChangeEvent: URIRef  # change event
     DefinedTerm: URIRef  # defined term
     LawVersion: URIRef  # national law version
     LegalVersion: URIRef  # legal version
@@ -40,6 +41,7 @@ class LG(DefinedNamespace):
     assessment: URIRef  # assessment
     baselineValue: URIRef  # baseline value
     category: URIRef  # category
+    changedIn: URIRef  # changed in
     citedByCount: URIRef  # cited-by count
     citesLaw: URIRef  # cites law
     citingLawCount: URIRef  # citing-law count

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -417,26 +417,40 @@ def subdivision_kind(prov: Provision) -> str:
 
 
 def to_graph(
-    law: LawText, work: URIRef, version: URIRef, graph: Graph, only: set[str] | None = None
+    law: LawText,
+    work: URIRef,
+    version: URIRef,
+    graph: Graph,
+    only: set[str] | None = None,
+    identity: Mapping[str, str] | None = None,
 ) -> Graph:
     """Add one version's subdivisions to ``graph``: work-level and version-level nodes.
 
     ``only`` limits them to the given paths (a cited provision and its ancestors).
+    ``identity`` maps a provision's path in this version to the path of the work-level
+    subdivision it realises (the history's alignment: a renumbered provision realises the
+    subdivision it always was); by default the two are the same. The work-level node's
+    number and label are then left to the history, which gives them once.
     """
     ko = "ko"
     for position, prov in enumerate(law.walk(), start=1):
         if only is not None and prov.path not in only:
             continue
         parent_path = prov.path.rpartition("/")[0]
-        w_node = ids.provision(work, prov.path)
+        w_path = identity[prov.path] if identity is not None else prov.path
+        w_node = ids.provision(work, w_path)
         v_node = ids.provision(version, prov.path)
         kind = subdivision_kind(prov)
         graph.add((w_node, RDF.type, ELI.LegalResourceSubdivision))
         graph.add((w_node, ELI.type_subdivision, ids.concept("subdivision-type", kind)))
-        if prov.number:  # a preamble or body has none
+        if prov.number and identity is None:  # a preamble or body has none
             graph.add((w_node, ELI.number, Literal(prov.number)))
-        graph.add((w_node, RDFS.label, Literal(prov.label, lang=ko)))
-        w_parent = ids.provision(work, parent_path) if parent_path else work
+        if identity is None:
+            graph.add((w_node, RDFS.label, Literal(prov.label, lang=ko)))
+        w_parent_path = parent_path
+        if identity is not None and parent_path:
+            w_parent_path = identity[parent_path]
+        w_parent = ids.provision(work, w_parent_path) if w_parent_path else work
         graph.add((w_node, ELI.is_part_of, w_parent))
         graph.add((w_parent, ELI.has_part, w_node))
         graph.add((v_node, RDF.type, LG.ProvisionVersion))
