@@ -81,6 +81,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _mib(value: float, flag: str) -> int:
+    if value <= 0:
+        raise InputError(flag, f"{value} is not a size in MiB", "give a positive number")
+    return int(value * (1 << 20))
+
+
 def cmd_link(args: argparse.Namespace) -> int:
     from legigraph.build import build
 
@@ -105,7 +111,8 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from legigraph.ingest import BILL_GRAPH, ingest_statutes, manifest_path
+    from legigraph.corpus import Limits
+    from legigraph.ingest import BILL_GRAPH, NothingIngested, ingest_statutes, manifest_path
 
     layout = _layout(args)
     bill: Path | None = None
@@ -121,11 +128,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.index
         else (layout.data / "external" / "legalize-kr" / "index_all_laws.csv")
     )
-    result = ingest_statutes(
-        Path(args.path), store, index, on_error=args.on_error,
-        limit_fraction=args.limit_fraction, keep_nt=Path(args.keep_nt) if args.keep_nt else None,
-        workers=args.workers, bill=bill,
-    )  # fmt: skip
+    limits = Limits(_mib(args.max_member_mb, "--max-member-mb"),
+                    _mib(args.max_corpus_mb, "--max-corpus-mb"))  # fmt: skip
+    try:
+        result = ingest_statutes(
+            Path(args.path), store, index, on_error=args.on_error,
+            limit_fraction=args.limit_fraction,
+            keep_nt=Path(args.keep_nt) if args.keep_nt else None,
+            workers=args.workers, bill=bill, limits=limits, quiet=args.quiet,
+        )  # fmt: skip
+    except NothingIngested as err:
+        for line in err.skipped:
+            print(f"skipped {line}", file=sys.stderr)
+        raise
     counts = result.manifest["counts"]
     for line in result.skipped:
         print(f"skipped {line}", file=sys.stderr)
@@ -437,6 +452,11 @@ def parser() -> argparse.ArgumentParser:
         "--no-bill", action="store_true",
         help="leave out the bill graph (build/bill/legigraph.nt, built first if missing)",
     )  # fmt: skip
+    p_ing.add_argument("--max-member-mb", type=float, default=16, metavar="N",
+                       help="largest corpus file or member, unpacked (default 16)")  # fmt: skip
+    p_ing.add_argument("--max-corpus-mb", type=float, default=2048, metavar="N",
+                       help="largest corpus, unpacked (default 2048)")  # fmt: skip
+    p_ing.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     p_ing.set_defaults(func=cmd_ingest)
 
     p_val = sub.add_parser(

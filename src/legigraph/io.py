@@ -150,7 +150,7 @@ def staging_dir(target: Path) -> Path:
     """A fresh folder beside ``target`` to build its replacement in.
 
     Leftovers of an earlier run that was killed (``.staging-{name}-*`` beside it) are
-    removed first; they sit inside ``build/``, which git ignores.
+    removed first; git ignores them wherever they are (``.staging-*/`` in .gitignore).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f"{STAGING_PREFIX}{target.name}-*"):
