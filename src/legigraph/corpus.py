@@ -17,6 +17,7 @@ Both are untrusted input, read within bounds (docs/security.md, "Untrusted archi
 from __future__ import annotations
 
 import hashlib
+import io
 import lzma
 import os
 import stat
@@ -141,14 +142,18 @@ def _refused() -> bytes:
 
 
 def _bounded(handle: IO[bytes], limit: int) -> bytes | None:
-    """At most ``limit`` bytes of ``handle``, read in blocks; None when there are more."""
-    chunks: list[bytes] = []
+    """At most ``limit`` bytes of ``handle``, read in blocks; None when there are more.
+
+    Gathered in a BytesIO, whose ``getvalue`` hands over its buffer: the member is in
+    memory once, not twice (measured with bench/archive_member.py).
+    """
+    buffer = io.BytesIO()
     size = 0
     while size <= limit:
         block = handle.read(min(_BLOCK, limit + 1 - size))
         if not block:
-            return b"".join(chunks)
-        chunks.append(block)
+            return buffer.getvalue()
+        buffer.write(block)
         size += len(block)
     return None
 
