@@ -85,6 +85,9 @@ ARCHIVES: dict[str, Callable[[], bytes]] = {
         [_file(f"kr/법{i}/법률.md", _statute(700_000)) for i in range(3)]
     ),
     "archive-lying-size.tar.xz": _lying_header,
+    "archive-long-name-18mib.tar.xz": lambda: lzma.compress(
+        _info("kr/" + "가" * (6 * MIB) + "/법률.md").tobuf(tarfile.GNU_FORMAT)
+    ),
     "archive-truncated.tar.xz": lambda: _one("kr/라마바법/법률.md", lambda: _statute(MIB))()[:300],
     "archive-not-xz.tar.xz": lambda: b"PK\x03\x04 not an xz stream",
     "archive-empty.tar.xz": lambda: _tar([]),
