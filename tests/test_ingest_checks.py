@@ -190,3 +190,27 @@ def test_progress_bars_for_each_phase(
     else:
         assert drawn == ""
 
+
+
+def test_a_repeated_marker_is_one_triple() -> None:
+    """Like 귀속재산처리법시행령 제4조, two lines of an article end with one <개정 …>.
+
+    One triple, counted once (the store's count is checked against it); a U+2028 in the
+    text does not cut a line.
+    """
+    from rdflib import Graph
+
+    from legigraph.ingest import parse_statute
+    from legigraph.ordinance import read_law_bytes
+
+    name = "kr/라마바법/법률.md"
+    twice = "특례를 정한다. <개정 2020.1.7>\n\n그 밖의 사항을 정한다. <개정 2020.1.7>\u2028끝"
+    text = (CORPUS / name).read_text(encoding="utf-8").replace("특례를 정한다.", twice, 1)
+    law = read_law_bytes(Path(name), text.encode())
+    assert next(p for p in law.walk() if p.path == "art_1").markers == ["개정 2020.1.7"] * 2
+    parsed = parse_statute((name, text.encode()))
+    assert parsed.error is None
+    got = Graph().parse(data=parsed.nt, format="nt")
+    assert parsed.triples == len(got) == len(parsed.nt.rstrip("\n").split("\n"))
+    notes = [o for _, p, o in got if str(p).endswith("#revisionNote")]
+    assert [str(o) for o in notes] == ["개정 2020.1.7"]

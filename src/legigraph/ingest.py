@@ -227,9 +227,13 @@ def parse_statute(item: tuple[str, bytes]) -> _Parsed:
         sink.add((work, DCTERMS.creator, Literal(ministry, lang="ko")))
     version = ids.law_version(record.law_id, record.promulgated)
     page = str(law_page(record))
-    lines = provision_lines(law, str(work), str(version), page)
-    parsed = _Parsed(name, buffer.getvalue() + "\n".join(lines) + "\n", record)
-    parsed.triples = sink.written + len(lines)
+    # each triple once, as in a graph: a provision can repeat a marker (<개정 …> at the end
+    # of two of its lines), and the store's count must match the manifest's. Split on
+    # "\n" only: N-Triples escape it, not U+2028 or U+0085, which splitlines() would cut at
+    described = [line for line in buffer.getvalue().split("\n") if line]
+    lines = list(dict.fromkeys(described + provision_lines(law, str(work), str(version), page)))
+    parsed = _Parsed(name, "\n".join(lines) + "\n", record)
+    parsed.triples = len(lines)
     if work_type_code(record.kind) is None:
         line = _front_matter_line(blob, "법령구분")
         parsed.warnings.append(("unknown-work-type", f"{name}:{line}: 법령구분 {record.kind!r} "
