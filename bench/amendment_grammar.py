@@ -30,8 +30,8 @@ from typing import Any
 
 from legigraph.amendments.clauses import find_clauses
 from legigraph.amendments.grammar import looks_like_sentence, parse_clause
-from legigraph.ingest import list_corpus
 from legigraph.model.text import nfc
+from legigraph.sources.corpus import list_corpus
 
 _TITLE = re.compile(r"^제목:\s*(.+?)\s*$", re.MULTILINE)
 _WORDS = re.compile(r"unexpected '(.*)' ")
@@ -49,7 +49,7 @@ def run(root: Path, examples: int, fraction: float) -> dict[str, Any]:
     start = time.perf_counter()
     members, digest = list_corpus(root)
     step = max(1, round(1 / fraction)) if fraction < 1 else 1
-    members = members[::step]
+    members = [m for m in members if not m.problem][::step]  # links, devices: never read
     found = parsed = 0
     unique: dict[tuple[str, str, str], bool] = {}
     by_kind: Counter[str] = Counter()

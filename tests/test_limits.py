@@ -24,9 +24,10 @@ from rdflib import Graph
 from legigraph.build import BuildResult
 from legigraph.cli import main
 from legigraph.errors import InputError, InternalError
+from legigraph.io import format_size
 from legigraph.query import limits
 from legigraph.query.engines import OxigraphEngine, RdflibEngine
-from legigraph.query.limits import Limits, QueryPool, StoreDir, format_size, parse_size
+from legigraph.query.limits import Limits, QueryPool, StoreDir, parse_size
 from legigraph.query.saved import QueryError, QueryMemoryLimit, QueryTimeout
 from tests.conftest import ROOT
 

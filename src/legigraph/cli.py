@@ -25,11 +25,11 @@ from legigraph.errors import (
     LegigraphError,
 )
 from legigraph.inputs import MAX_INPUT_BYTES
-from legigraph.io import atomic_write
+from legigraph.io import atomic_write, format_size
 from legigraph.paths import Layout
 from legigraph.progress import progress_bar
 from legigraph.query.engines import Engine, OxigraphEngine, RdflibEngine, run_saved, run_text
-from legigraph.query.limits import format_size, parse_size
+from legigraph.query.limits import parse_size
 from legigraph.query.results import FORMATS, GRAPH_FORMATS, render
 from legigraph.query.saved import (
     DEFAULT_MAX_MEMORY,
@@ -77,6 +77,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _mib(value: float, flag: str) -> int:
+    if value <= 0:
+        raise InputError(flag, f"{value} is not a size in MiB", "give a positive number")
+    return int(value * (1 << 20))
+
+
 def cmd_link(args: argparse.Namespace) -> int:
     from legigraph.build import build
 
@@ -117,7 +123,8 @@ def cmd_ingest_history(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from legigraph.ingest import BILL_GRAPH, ingest_statutes, manifest_path
+    from legigraph.ingest import BILL_GRAPH, NothingIngested, ingest_statutes, manifest_path
+    from legigraph.sources.corpus import Limits
 
     if args.kind == "history":
         return cmd_ingest_history(args)
@@ -135,11 +142,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.index
         else (layout.data / "external" / "legalize-kr" / "index_all_laws.csv")
     )
-    result = ingest_statutes(
-        Path(args.path), store, index, on_error=args.on_error,
-        limit_fraction=args.limit_fraction, keep_nt=Path(args.keep_nt) if args.keep_nt else None,
-        workers=args.workers, bill=bill,
-    )  # fmt: skip
+    limits = Limits(_mib(args.max_member_mb, "--max-member-mb"),
+                    _mib(args.max_corpus_mb, "--max-corpus-mb"))  # fmt: skip
+    try:
+        result = ingest_statutes(
+            Path(args.path), store, index, on_error=args.on_error,
+            limit_fraction=args.limit_fraction,
+            keep_nt=Path(args.keep_nt) if args.keep_nt else None,
+            workers=args.workers, bill=bill, limits=limits, quiet=args.quiet,
+        )  # fmt: skip
+    except NothingIngested as err:
+        for line in err.skipped:
+            print(f"skipped {line}", file=sys.stderr)
+        raise
     counts = result.manifest["counts"]
     for line in result.skipped:
         print(f"skipped {line}", file=sys.stderr)
@@ -492,6 +507,11 @@ def parser() -> argparse.ArgumentParser:
         "--no-bill", action="store_true",
         help="leave out the bill graph (build/bill/legigraph.nt, built first if missing)",
     )  # fmt: skip
+    p_ing.add_argument("--max-member-mb", type=float, default=16, metavar="N",
+                       help="largest corpus file or member, unpacked (default 16)")  # fmt: skip
+    p_ing.add_argument("--max-corpus-mb", type=float, default=2048, metavar="N",
+                       help="largest corpus, unpacked (default 2048)")  # fmt: skip
+    p_ing.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     p_ing.set_defaults(func=cmd_ingest)
 
     p_val = sub.add_parser(

@@ -163,7 +163,7 @@ def staging_dir(target: Path) -> Path:
     """A fresh folder beside ``target`` to build its replacement in.
 
     Leftovers of an earlier run that was killed (``.staging-{name}-*`` beside it) are
-    removed first; they sit inside ``build/``, which git ignores.
+    removed first; git ignores them wherever they are (``.staging-*/`` in .gitignore).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f"{STAGING_PREFIX}{target.name}-*"):
@@ -191,3 +191,11 @@ def sorted_ntriples(graph: Graph) -> str:
     """
     text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     return "".join(f"{line}\n" for line in sorted(set(text.splitlines())) if line.strip())
+
+
+def format_size(size: int) -> str:
+    """``2 GiB``, ``512 MiB``: the largest binary unit that keeps a short number."""
+    for unit, name in ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
+        if size >= unit:
+            return f"{size / unit:.4g} {name}"
+    return f"{size} B"

@@ -64,6 +64,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from legigraph.errors import InputError, InternalError
+from legigraph.io import format_size
 from legigraph.query.saved import (
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
@@ -116,14 +117,6 @@ def parse_size(text: str) -> int:
     if not match:
         raise QueryError(f"{text!r} is not a size: write one such as 512M, 2G or 2GiB")
     return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
-
-
-def format_size(size: int) -> str:
-    """``2 GiB``, ``512 MiB``: the largest binary unit that keeps a short number."""
-    for unit, name in ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
-        if size >= unit:
-            return f"{size / unit:.4g} {name}"
-    return f"{size} B"
 
 
 def services(text: str) -> list[str]:
