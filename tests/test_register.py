@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF
 
 from legigraph.query import QueryError, with_prefixes
+from tests.conftest import ROOT
+
+SEED = ROOT / "data" / "sources" / "seed" / "000_424a4ad638a5c806.txt"
 
 
 def test_adhoc_queries_get_the_project_prefixes() -> None:
@@ -23,3 +30,37 @@ def test_declared_prefixes_and_strings_are_left_alone() -> None:
 def test_an_undeclared_prefix_is_named_with_its_line() -> None:
     with pytest.raises(QueryError, match=r"undeclared prefix 'foo:' at line 2"):
         with_prefixes("SELECT * WHERE {\n ?s a foo:Bar }")
+
+
+LG = "https://w3id.org/legigraph/ontology#"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+
+def _seed_text(graph: Graph, location: URIRef) -> str:
+    """The lines of a source location, joined as the curation notes join table cells."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    first = int(graph.value(location, URIRef(LG + "firstLine")))  # type: ignore[arg-type]
+    last = int(graph.value(location, URIRef(LG + "lastLine")))  # type: ignore[arg-type]
+    return "".join(lines[first - 1 : last])
+
+
+def test_every_technique_mention_is_the_reports_words(graph: Graph) -> None:
+    mentions = list(graph.subjects(RDF.type, URIRef(LG + "TechniqueMention")))
+    assert len(mentions) == 22
+    for mention in mentions:
+        words = graph.value(mention, URIRef(LG + "words"))
+        assert isinstance(words, Literal) and words.language == "ko"
+        assert unicodedata.is_normalized("NFC", str(words))
+        sources = list(graph.objects(mention, URIRef(PROV_DERIVED)))
+        assert sources, mention
+        assert any(str(words) in _seed_text(graph, s) for s in sources), (mention, str(words))
+
+
+def test_curator_classifications_are_apart_from_stated_techniques(graph: Graph) -> None:
+    project_11 = URIRef("https://w3id.org/legigraph/id/kr-11/ai-project/2024/11")
+    assert list(graph.objects(project_11, URIRef(LG + "technique"))) == []
+    (classification,) = graph.subjects(URIRef(LG + "classifies"), project_11)
+    assert str(graph.value(classification, URIRef(LG + "classifiedUnder"))).endswith(
+        "/intelligent-cctv"
+    )
+    assert graph.value(classification, PROV.wasAttributedTo) is not None
