@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import DCTERMS, PROV, RDF
 
 from legigraph.query import QueryError, with_prefixes
 from tests.conftest import ROOT
@@ -64,3 +64,20 @@ def test_curator_classifications_are_apart_from_stated_techniques(graph: Graph) 
         "/intelligent-cctv"
     )
     assert graph.value(classification, PROV.wasAttributedTo) is not None
+
+
+def test_the_reference_table_and_its_records_are_the_divisions(graph: Graph) -> None:
+    rows = graph.query(
+        """SELECT DISTINCT ?org WHERE {
+             ?p a lg:AIProject ; dcterms:source ?t .
+             ?t dcterms:creator ?org ; prov:wasAttributedTo ?org ; lg:attributionLine ?line .
+             ?line lg:quote ?q FILTER (CONTAINS(STR(?q), "작성자료"))
+           }""",
+        initNs={"lg": LG, "dcterms": DCTERMS, "prov": PROV},
+    )
+    assert [str(r[0]) for r in rows] == [  # type: ignore[index]
+        "https://w3id.org/legigraph/id/org/information-systems-division"
+    ]
+    projects = set(graph.subjects(RDF.type, URIRef(LG + "AIProject")))
+    assert len(projects) == 18
+    assert all(graph.value(p, DCTERMS.source) is not None for p in projects)
