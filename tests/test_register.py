@@ -81,3 +81,29 @@ def test_the_reference_table_and_its_records_are_the_divisions(graph: Graph) -> 
     projects = set(graph.subjects(RDF.type, URIRef(LG + "AIProject")))
     assert len(projects) == 18
     assert all(graph.value(p, DCTERMS.source) is not None for p in projects)
+
+
+def test_top_level_units_leading_projects_agree_by_every_method(graph: Graph) -> None:
+    """Class, direct org:unitOf the city, and walking up from the lead department agree."""
+    ns = {"lg": LG, "org": "http://www.w3.org/ns/org#"}
+    city = "<https://w3id.org/legigraph/code/org-kind/city>"
+    by_class = graph.query(
+        "SELECT DISTINCT ?u WHERE { ?p lg:leadDepartment/org:unitOf* ?u . ?u a lg:TopLevelUnit }",
+        initNs=ns,
+    )
+    by_parent = graph.query(
+        "SELECT DISTINCT ?u WHERE { ?p lg:leadDepartment/org:unitOf* ?u . "
+        f"?u org:unitOf ?c . ?c lg:orgKind {city} }}",
+        initNs=ns,
+    )
+    by_walk = graph.query(
+        "SELECT DISTINCT ?u WHERE { ?p a lg:AIProject ; lg:leadDepartment ?d . "
+        "?d org:unitOf* ?u . ?u org:unitOf ?c . "
+        f"FILTER NOT EXISTS {{ ?c org:unitOf ?above }} ?c lg:orgKind {city} }}",
+        initNs=ns,
+    )
+    answers = [{str(r[0]) for r in q} for q in (by_class, by_parent, by_walk)]  # type: ignore[index]
+    assert answers[0] == answers[1] == answers[2]
+    assert len(answers[0]) == 10
+    center = "https://w3id.org/legigraph/id/org/seoul-comprehensive-disaster-prevention-center"
+    assert center in answers[0]
