@@ -107,3 +107,11 @@ def test_top_level_units_leading_projects_agree_by_every_method(graph: Graph) ->
     assert len(answers[0]) == 10
     center = "https://w3id.org/legigraph/id/org/seoul-comprehensive-disaster-prevention-center"
     assert center in answers[0]
+
+
+def test_the_ordinance_in_force_is_marked(graph: Graph) -> None:
+    work = URIRef("https://w3id.org/legigraph/eli/kr-11/ordin/2229686")
+    current = graph.value(work, URIRef(LG + "currentVersion"))
+    assert str(current).endswith("/2024-03-26")
+    result = URIRef("https://w3id.org/legigraph/doc/kr-11/review-report/2024-1544/result/detection-time")
+    assert str(graph.value(result, URIRef(LG + "baselineUnitCode"))) == "MIN"
