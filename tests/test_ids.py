@@ -114,6 +114,8 @@ MINTED = {
     "ReportedResult": [ids.report_part(_REPORT, "result", "videos-monitored")],
     "AIProject": [_PROJECT],
     "Quantity": [ids.quantity(_PROJECT, "baseline")],
+    "TechniqueMention": [ids.technique_mention(_PROJECT, 1)],
+    "TechniqueClassification": [ids.technique_classification(_PROJECT, "intelligent-cctv")],
     "Organization": [ids.organisation("digital-policy-office")],
     "Person": [ids.person("hong-gildong")],
     "NewsArticle": [ids.source_document("news-2024-ai")],

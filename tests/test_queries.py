@@ -283,7 +283,7 @@ def test_ai_projects_by_category_default(graph: Graph) -> None:
         ("chatbot", {5, 6, 8, 14}),  # 서울톡, 관광 챗봇, 빅데이터 AI챗봇, 서우리 주무관
         ("generative-ai", {6, 8, 15}),  # 생성형 AI 기반 챗봇, 생성형AI, 생성형 AI 시정도입
         ("machine-learning", {3, 8}),  # 기계학습
-        ("intelligent-cctv", {10, 11}),  # 지능형 CCTV, CCTV+AI
+        ("intelligent-cctv", {10}),  # 지능형 CCTV; 11 (CCTV+AI) is a curator classification
         ("speech-recognition", {4}),  # 음성인식
         ("large-generative-ai", set()),  # named only in the bill's reasons (Chat GPT)
     ],

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -261,13 +263,11 @@ def test_concurrent_queries_are_all_checked_and_answered(server: Server) -> None
     assert codes == [200] * len(texts)
 
 
-def test_port_in_use_is_one_line_exit_2(server: Server) -> None:
-    import subprocess
-    import sys
-
+def test_port_in_use_is_one_line_exit_2(server: Server, built: BuildResult) -> None:
     port = server.url.rsplit(":", 1)[1]
+    root = str(built.out_dir.parents[1])  # a built project: the store is there, the port not
     done = subprocess.run(
-        [sys.executable, "-m", "legigraph", "serve", "--port", port],
+        [sys.executable, "-m", "legigraph", "--root", root, "serve", "--port", port],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 2

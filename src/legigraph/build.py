@@ -24,6 +24,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, XSD
+from rdflib.term import Node
 
 from legigraph.errors import InputError
 from legigraph.io import atomic_write, parse_rdf, replace_directory, sorted_ntriples, staging_dir
@@ -162,6 +163,27 @@ def _add_ordinance_texts(graph: Graph, layout: Layout, items: list[dict[str, Any
             )
 
 
+def mark_current_versions(graph: Graph) -> None:
+    """Give every work its ``lg:currentVersion``, the version in force today.
+
+    Of its versions that have not ceased to be in force, the one that entered into force
+    last (the latest the data holds).
+    """
+    latest: dict[Node, tuple[str, Node]] = {}
+    for version, work in graph.subject_objects(ELI.realizes):
+        if (version, RDF.type, LG.OrdinanceVersion) not in graph and (
+            version, RDF.type, LG.LawVersion
+        ) not in graph:
+            continue
+        if graph.value(version, ELI.date_no_longer_in_force) is not None:
+            continue
+        start = str(graph.value(version, ELI.first_date_entry_in_force) or "")
+        if work not in latest or (start, str(version)) > (latest[work][0], str(latest[work][1])):
+            latest[work] = (start, version)
+    for work, (_, version) in latest.items():
+        graph.add((work, LG.currentVersion, version))
+
+
 def _add_amendment_texts(graph: Graph) -> None:
     for amendment in graph.subjects(RDF.type, LG.Amendment):
         for via, text_prop in (
@@ -204,6 +226,7 @@ def _build_graph(layout: Layout, corpus: Path | None) -> tuple[Graph, LinkResult
     _add_amendment_texts(graph)
     linked = link(graph, layout, corpus)
     graph += linked.graph
+    mark_current_versions(graph)
     return canonical_graph(graph), linked
 
 

@@ -245,6 +245,23 @@ def quantity(project: URIRef, name: str) -> URIRef:
     return URIRef(f"{project}/quantity/{slug(name)}")
 
 
+def technique_mention(project: URIRef, n: int) -> URIRef:
+    """The ``n``-th technique that the report names, in its own words, for a project."""
+    if not isinstance(n, int) or n < 1:
+        raise IdError(f"technique mention number {n!r} must be a whole number ≥ 1")
+    return URIRef(f"{project}/technique-mention/{n}")
+
+
+def technique_classification(project: URIRef, code: str) -> URIRef:
+    """A curator's classification of a project under a technique the report does not name."""
+    return URIRef(f"{project}/technique-classification/{slug(code, 'code')}")
+
+
+def agent(name: str) -> URIRef:
+    """A curator or other agent that is neither a person of the seed nor an organisation."""
+    return _iri(f"id/agent/{slug(name, 'agent slug')}")
+
+
 def concept_scheme(scheme: str) -> URIRef:
     """A SKOS concept scheme (code list)."""
     return _iri(f"code/{slug(scheme, 'scheme')}")

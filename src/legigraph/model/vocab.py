@@ -32,6 +32,10 @@ class LG(DefinedNamespace):
     ReviewOpinion: URIRef  # review opinion
     ReviewReport: URIRef  # review report
     SourceLocation: URIRef  # source location
+    SourceTable: URIRef  # source table
+    TechniqueClassification: URIRef  # curator's technique classification
+    TechniqueMention: URIRef  # technique mention
+    TopLevelUnit: URIRef  # top-level unit
     affectedProvision: URIRef  # affected provision
     aiFunction: URIRef  # AI function
     alreadyCoveredBy: URIRef  # already covered by
@@ -39,16 +43,23 @@ class LG(DefinedNamespace):
     amendmentType: URIRef  # amendment type
     applicationArea: URIRef  # application area
     assessment: URIRef  # assessment
+    attributionLine: URIRef  # attribution line
+    baselineStatedAs: URIRef  # baseline as stated
+    baselineUnitCode: URIRef  # baseline unit code
     baselineValue: URIRef  # baseline value
     category: URIRef  # category
     changedIn: URIRef  # changed in
     citedByCount: URIRef  # cited-by count
     citesLaw: URIRef  # cites law
     citingLawCount: URIRef  # citing-law count
+    classifiedUnder: URIRef  # classified under
+    classifies: URIRef  # classifies
     contactPerson: URIRef  # contact person
+    currentVersion: URIRef  # current version
     dateInForce: URIRef  # date in force
     definedBy: URIRef  # defined by
     definedIn: URIRef  # defined in
+    denotes: URIRef  # denotes
     enactedAs: URIRef  # enacted as
     enumeratesScope: URIRef  # enumerates scope
     firstLine: URIRef  # first line
@@ -92,5 +103,7 @@ class LG(DefinedNamespace):
     targetRank: URIRef  # target rank
     targetYear: URIRef  # target year
     technique: URIRef  # technique
+    techniqueMention: URIRef  # technique mention
     textAfter: URIRef  # text after
     textBefore: URIRef  # text before
+    words: URIRef  # words

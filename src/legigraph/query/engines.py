@@ -28,6 +28,7 @@ from legigraph.query.saved import (
     check_query,
     find_query,
     load_queries,
+    with_prefixes,
 )
 
 
@@ -158,7 +159,11 @@ def run_text(
     allow_service: bool = False,
     allow_dataset: bool = False,
 ) -> Result:
-    """Run an ad-hoc (untrusted) query after the safety checks."""
+    """Run an ad-hoc (untrusted) query after the safety checks.
+
+    legigraph's prefixes (:data:`legigraph.model.namespaces.PREFIXES`) are predeclared.
+    """
+    text = with_prefixes(text)
     check_query(text, allow_service=allow_service, allow_dataset=allow_dataset)
     return engine.run(text, timeout=timeout, max_rows=max_rows, max_memory=max_memory)
 

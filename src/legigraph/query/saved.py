@@ -31,6 +31,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.term import Node
 
 from legigraph.errors import EXIT_INPUT, InputError, LegigraphError
+from legigraph.model.namespaces import PREFIXES
 
 # FROM / FROM NAMED must never make rdflib fetch a file or URL.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -247,6 +248,37 @@ _TOKEN = re.compile(
     r"|[?$]?[\w:.-]+"
     r"|\S"
 )
+
+
+_DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
+_PNAME = re.compile(r"^([A-Za-z][\w.-]*)?:")
+
+
+def with_prefixes(text: str) -> str:
+    """``text`` with legigraph's prefixes declared where it uses them without a PREFIX.
+
+    The declarations go in front of the first line, so error line numbers stay right. A
+    prefix that is neither declared nor legigraph's is a :class:`QueryError` naming it.
+    """
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(strip_comments(text))}
+    used: dict[str, int] = {}
+    for match in _TOKEN.finditer(text):
+        piece = match.group()
+        if piece[0] in "?$#<\"'" or piece.startswith("_:"):
+            continue
+        name = _PNAME.match(piece)
+        if name and (name.group(1) or "") not in used:
+            used[name.group(1) or ""] = text.count("\n", 0, match.start()) + 1
+    missing = [p for p in used if p not in declared]
+    unknown = [p for p in missing if p not in PREFIXES]
+    if unknown:
+        known = ", ".join(f"{p}:" for p in PREFIXES)
+        raise QueryError(
+            f"undeclared prefix '{unknown[0]}:' at line {used[unknown[0]]}; add "
+            f"'PREFIX {unknown[0]}: <…>' or use a predeclared one ({known})"
+        )
+    head = " ".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in missing)
+    return f"{head} {text}" if head else text
 
 
 def where_group_end(text: str) -> int | None:
