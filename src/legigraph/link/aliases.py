@@ -28,8 +28,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from legigraph.errors import InputError
-from legigraph.link.dates import addenda, addendum_dates
+from legigraph.link.dates import addenda, addendum_dates, read_tsv
 from legigraph.link.resolve import LawIndex, LawRecord, normalise_name
 from legigraph.sources.ordinance import LawText, Provision
 
@@ -63,21 +62,7 @@ COLUMNS = tuple(f.name for f in fields(Alias))
 
 def read_aliases(path: Path) -> list[Alias]:
     """The alias table."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter="\t")
-            if tuple(reader.fieldnames or ()) != COLUMNS:
-                raise InputError(
-                    path,
-                    f"columns must be {', '.join(COLUMNS)}",
-                    "regenerate it with python -m legigraph.link.mine",
-                    1,
-                )
-            return [Alias(**row) for row in reader]
-    except OSError as err:
-        raise InputError(
-            path, f"cannot read the alias table: {err.strerror}", "check the path"
-        ) from err
+    return [Alias(**row) for row in read_tsv(path, COLUMNS, "alias table")]
 
 
 def write_aliases(path: Path, rows: list[Alias]) -> None:

@@ -116,23 +116,26 @@ def derive(law: LawText, record: LawRecord) -> RecordDates:
     )
 
 
-def read_dates(path: Path) -> dict[str, RecordDates]:
-    """The dates table, by 법령ID."""
+def read_tsv(path: Path, columns: tuple[str, ...], what: str) -> list[dict[str, str]]:
+    """The rows of a committed table of ``data/linking/`` (tab-separated, these columns)."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle, delimiter="\t")
-            if tuple(reader.fieldnames or ()) != COLUMNS:
+            if tuple(reader.fieldnames or ()) != columns:
                 raise InputError(
                     path,
-                    f"columns must be {', '.join(COLUMNS)}",
+                    f"columns must be {', '.join(columns)}",
                     "regenerate it with python -m legigraph.link.mine",
                     1,
                 )
-            rows = [RecordDates(**row) for row in reader]
+            return list(reader)
     except OSError as err:
-        raise InputError(
-            path, f"cannot read the dates table: {err.strerror}", "check the path"
-        ) from err
+        raise InputError(path, f"cannot read the {what}: {err.strerror}", "check the path") from err
+
+
+def read_dates(path: Path) -> dict[str, RecordDates]:
+    """The dates table, by 법령ID."""
+    rows = [RecordDates(**row) for row in read_tsv(path, COLUMNS, "dates table")]
     return {row.law_id: row for row in rows}
 
 
