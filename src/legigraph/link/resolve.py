@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from legigraph.errors import InputError
+from legigraph.model.ids import iso_date
 from legigraph.model.text import nfc
 
 _IGNORED = re.compile(r"[\s「」『』]")
@@ -122,13 +123,6 @@ class LawIndex:
         )  # fmt: skip
 
 
-def _iso(value: str) -> str:
-    value = value.strip()
-    if re.fullmatch(r"\d{8}", value):
-        return f"{value[:4]}-{value[4:6]}-{value[6:]}"
-    return value
-
-
 def read_law_index(path: Path) -> LawIndex:
     """Read legalize-kr's ``index_all_laws.csv``."""
     try:
@@ -145,8 +139,8 @@ def _law_row(path: Path, line: int, row: dict[str, str]) -> LawRecord:
     try:
         return LawRecord(
             law_id=row["법령ID"].strip(), serial=row["법령MST"].strip(), name=nfc(row["제목"]),
-            kind=row["법령구분"].strip(), promulgated=_iso(row["공포일자"]),
-            promulgation_number=row["공포번호"].strip(), in_force=_iso(row["시행일자"]),
+            kind=row["법령구분"].strip(), promulgated=iso_date(row["공포일자"]),
+            promulgation_number=row["공포번호"].strip(), in_force=iso_date(row["시행일자"]),
             path=row["path"].strip(), ministry=row.get("소관부처", "").strip(),
         )  # fmt: skip
     except KeyError as err:
@@ -167,8 +161,8 @@ def read_ordinance_index(path: Path) -> LawIndex:
     return LawIndex([
         LawRecord(
             law_id=row["자치법규ID"].strip(), serial=row["자치법규일련번호"].strip(),
-            name=nfc(row["name"]), kind="조례", promulgated=_iso(row["공포일자"]),
-            promulgation_number=row["공포번호"].strip(), in_force=_iso(row["시행일자"]),
+            name=nfc(row["name"]), kind="조례", promulgated=iso_date(row["공포일자"]),
+            promulgation_number=row["공포번호"].strip(), in_force=iso_date(row["시행일자"]),
             path=row["path"].strip(),
         )
         for row in rows
