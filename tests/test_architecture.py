@@ -126,3 +126,15 @@ def test_modules_are_short() -> None:
     long = {m for m, n in lengths.items() if n > LONG}
     assert long <= STILL_LONG, f"over {LONG} lines: {sorted(long - STILL_LONG)}"
     assert long >= STILL_LONG, f"now short, take off STILL_LONG: {sorted(STILL_LONG - long)}"
+
+
+def test_no_private_names_cross_modules() -> None:
+    """``from legigraph.x import _name`` reaches into another module's insides."""
+    private = []
+    for _, path in _modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("legigraph"):
+                private += [f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{a.name}"
+                            for a in node.names if a.name.startswith("_")]  # fmt: skip
+    assert not private, "\n".join(private)
