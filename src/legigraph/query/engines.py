@@ -11,9 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from legigraph.paths import Layout
 from legigraph.query.limits import Limits, QueryPool, StoreDir
@@ -21,7 +19,6 @@ from legigraph.query.saved import (
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
-    QueryError,
     Result,
     SavedQuery,
     bind,
@@ -99,19 +96,6 @@ class RdflibEngine(_PooledEngine):
     def __init__(self, graph: Graph):
         super().__init__(graph)
         self.graph = graph
-
-
-def from_oxigraph(term: Any) -> Node:
-    """Convert a pyoxigraph term into the equal rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise QueryError(f"unsupported term {term!r}")
 
 
 class OxigraphEngine(_PooledEngine):
