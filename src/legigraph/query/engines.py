@@ -170,3 +170,8 @@ def run_query(
         return run_saved(engine, saved, params)
     with OxigraphEngine.open(layout.bill_store) as own:
         return run_saved(own, saved, params)
+
+
+def open_store(path: Path) -> OxigraphEngine:
+    """An embedded store on disk, read-only, its queries run in workers held to limits."""
+    return OxigraphEngine.open(path)
