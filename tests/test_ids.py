@@ -150,3 +150,15 @@ def test_graph_iris() -> None:
     assert str(ids.NATIONAL_GRAPH) == B + "graph/national"
     assert str(ids.HISTORY_GRAPH) == B + "graph/history"
     assert str(ids.bill_graph(1544)) == B + "graph/bill-1544"
+
+
+def test_record_id_of_reads_what_the_minters_wrote() -> None:
+    law, ordinance = ids.national_law("014217"), ids.ordinance(2229686)
+    assert ids.record_id_of(str(law)) == "014217"
+    assert (
+        ids.record_id_of(str(ids.provision(ids.law_version("014217", "2023-05-22"), "art_2")))
+        == "014217"
+    )
+    assert ids.record_id_of(str(ids.provision(ordinance, "art_7/item_4"))) == "2229686"
+    assert ids.record_id_of(str(ids.bill(2024, 1544))) is None
+    assert ids.record_id_of("https://example.org/eli/kr/law/014217") is None
