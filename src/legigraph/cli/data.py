@@ -16,6 +16,7 @@ from legigraph.cli.common import emit, layout, mib
 from legigraph.errors import EXIT_NONCONFORMING, EXIT_OK, InputError
 from legigraph.inputs import MAX_INPUT_BYTES
 from legigraph.io import atomic_write
+from legigraph.model.text import Lang
 from legigraph.progress import progress_bar
 from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine
 
@@ -261,7 +262,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_val.add_argument(
         "files", nargs="*", help="Turtle, JSON-LD, N-Triples, RDF/XML or CSV files"
     )
-    p_val.add_argument("--lang", choices=["en", "ko"], default="en", help="message language")
+    p_val.add_argument("--lang", choices=[lang.value for lang in Lang], default="en",
+                       help="message language")  # fmt: skip
     p_val.add_argument("--report", metavar="PATH", help="write the full SHACL report (Turtle)")
     p_val.add_argument(
         "--no-context",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -86,6 +87,13 @@ class _PooledEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class EmbeddedEngine(StrEnum):
+    """The engines that run in this process's workers (``--engine``)."""
+
+    OXIGRAPH = "oxigraph"
+    RDFLIB = "rdflib"
 
 
 class RdflibEngine(_PooledEngine):
