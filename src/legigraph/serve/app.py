@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from legigraph.errors import InputError
 from legigraph.query.saved import Result
-from legigraph.serve import dumps, pages, saved, sparql
+from legigraph.serve import dumps, resource, saved, sparql
 from legigraph.serve.pages import cell
 from legigraph.serve.site import BILL, HERE, Site
 
@@ -60,7 +60,7 @@ def create_app(site: Site) -> Starlette:
         *saved.routes(site),
         *dumps.routes(site),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-        *pages.routes(site),
+        *resource.routes(site),
     ]
     middleware = [
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
