@@ -237,8 +237,9 @@ def find_query(queries: Mapping[str, SavedQuery], qid: str) -> SavedQuery:
     raise QueryError(f"no saved query {qid!r}{hint}")
 
 
-# comments, strings and IRIs (skipped whole), words, variables and prefixed names, any char
-_TOKEN = re.compile(
+# One token of SPARQL text: comments, strings and IRIs (skipped whole), words, variables and
+# prefixed names, any other char (the tokeniser of every text-level query check)
+SPARQL_TOKEN = re.compile(
     r"#[^\n]*"
     r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
@@ -262,7 +263,7 @@ def with_prefixes(text: str) -> str:
     """
     declared = {m.group(1) or "" for m in _DECLARED.finditer(strip_comments(text))}
     used: dict[str, int] = {}
-    for match in _TOKEN.finditer(text):
+    for match in SPARQL_TOKEN.finditer(text):
         piece = match.group()
         if piece[0] in "?$#<\"'" or piece.startswith("_:"):
             continue
@@ -286,7 +287,7 @@ def where_group_end(text: str) -> int | None:
     braces = parens = 0
     where = query_form(text) in ("SELECT", "ASK")  # their first top-level group is WHERE
     inside = False
-    for match in _TOKEN.finditer(text):
+    for match in SPARQL_TOKEN.finditer(text):
         piece = match.group()
         if piece in ("(", ")"):
             parens += 1 if piece == "(" else -1
