@@ -150,3 +150,12 @@ def test_graph_iris() -> None:
     assert str(ids.NATIONAL_GRAPH) == B + "graph/national"
     assert str(ids.HISTORY_GRAPH) == B + "graph/history"
     assert str(ids.bill_graph(1544)) == B + "graph/bill-1544"
+
+
+def test_dump_iris() -> None:
+    assert str(ids.dump_file("bill-1544.nt.gz")) == B + "dumps/bill-1544.nt.gz"
+    assert str(ids.DUMP_CATALOG) == B + "dumps/catalog"
+    assert str(ids.SPARQL_ENDPOINT) == B + "sparql"
+    for bad in ("../x.nt", "bill-1544", "Bill.nt", "x.nt/../y"):
+        with pytest.raises(ids.IdError):
+            ids.dump_file(bad)

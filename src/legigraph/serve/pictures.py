@@ -41,12 +41,13 @@ SELECT DISTINCT ?s ?o ?s_label ?o_label ?s_work ?o_work WHERE {{
              FILTER NOT EXISTS { ?ow eli:is_part_of ?over } }''')
 }
 }} LIMIT {MAX_EDGES}"""
-_PROJECT = '''OPTIONAL { ?project rdfs:label ?project_label
-    FILTER (LANG(?project_label) = "ko") }'''
-_PARENT = '''OPTIONAL { ?parent rdfs:label ?parent_label FILTER (LANG(?parent_label) = "ko") }'''
+_PROJECT = """OPTIONAL { ?project rdfs:label ?project_label
+    FILTER (LANG(?project_label) = "ko") }"""
+_PARENT = """OPTIONAL { ?parent rdfs:label ?parent_label FILTER (LANG(?parent_label) = "ko") }"""
 ORGANISATION = f"""{SPARQL_PREFIXES}
 SELECT DISTINCT ?parent ?parent_label ?unit ?unit_label ?project ?project_label ?role WHERE {{
-{anywhere(f'''
+{
+    anywhere(f'''
   {{ ?project a lg:AIProject ; lg:leadDepartment ?unit BIND ("lead" AS ?role) {_PROJECT} }}
   UNION {{ ?project a lg:AIProject ; lg:implementingBody ?unit BIND ("implementing" AS ?role)
     FILTER NOT EXISTS {{ ?project lg:leadDepartment ?unit }} {_PROJECT} }}
@@ -54,7 +55,8 @@ SELECT DISTINCT ?parent ?parent_label ?unit ?unit_label ?project ?project_label 
           ?unit org:hasUnit+ ?below . ?parent org:hasUnit ?unit {_PARENT} }}
   UNION {{ ?any a lg:AIProject ; lg:leadDepartment|lg:implementingBody ?unit .
           ?parent org:hasUnit ?unit {_PARENT} }}
-  OPTIONAL {{ ?unit rdfs:label ?unit_label FILTER (LANG(?unit_label) = "ko") }}''')}
+  OPTIONAL {{ ?unit rdfs:label ?unit_label FILTER (LANG(?unit_label) = "ko") }}''')
+}
 }}"""
 
 
