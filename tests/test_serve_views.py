@@ -126,3 +126,14 @@ def test_pictures_are_svg_drawn_from_the_graph(server: Server, path: str,
 
 def test_picture_of_a_non_iri_is_refused(server: Server) -> None:
     assert server.get("/pictures/citations/%E2%80%A6.svg").status_code == 404
+
+
+def test_editor_opens_a_saved_query_bound(server: Server) -> None:
+    office = "https://w3id.org/legigraph/id/org/green-city-leisure-bureau"
+    page = server.get("/queries/cq08-projects-of-office/editor", params={"office": office}).text
+    query = html.unescape(re.search(r'data-query="([^"]*)"', page)[1])  # type: ignore[index]
+    assert f"VALUES (?office) {{ (<{office}>) }}" in query  # the parameter, bound
+    assert f'src="{server.url}/static/yasgui/yasgui.min.js"' in page  # vendored, not a CDN
+    assert "//cdn" not in page and "unpkg" not in page
+    assert server.get("/static/yasgui/yasgui.min.js").status_code == 200
+    assert server.get("/queries/nothing/editor").status_code == 404
