@@ -11,6 +11,7 @@ The SVG is served as an image (``<img>``), so nothing in it runs in the page.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -86,8 +87,13 @@ class Picture:
         return draw(self.dot.source)
 
 
+@functools.lru_cache(maxsize=64)
 def draw(source: str) -> bytes:
-    """``dot -Tsvg`` of ``source``, within :data:`DOT_TIMEOUT` and :data:`MAX_SVG`."""
+    """``dot -Tsvg`` of ``source``, within :data:`DOT_TIMEOUT` and :data:`MAX_SVG`.
+
+    The same source gives the same picture, so the last ones drawn are kept (the source
+    is read from the store on every request: a changed graph is a new source).
+    """
     dot = shutil.which("dot")
     if dot is None:
         raise EngineError("Graphviz's dot is not installed (scripts/setup installs graphviz)")
