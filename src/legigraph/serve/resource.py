@@ -21,7 +21,6 @@ from legigraph.errors import EngineError
 from legigraph.model.namespaces import BASE
 from legigraph.model.vocab import LG
 from legigraph.query.saved import QueryError, Result, bind, to_term
-from legigraph.serve.comparison import comparison
 from legigraph.serve.formats import (
     GRAPH_FORMATS,
     Format,
@@ -93,8 +92,6 @@ class Handlers:
             if fmt is None and page.found:
                 views.types = types_of(page.out)
                 await views.load(root)
-                if str(LG.Amendment) in views.types:
-                    views.sections["comparison"] = await comparison(iri, self.ask)
         except HTTPError as err:
             return Response(err.message + "\n", err.status, media_type="text/plain")
         if not page.found:

@@ -16,6 +16,7 @@ as RDF terms (``VALUES``).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,9 +27,10 @@ from rdflib.term import Node
 from legigraph.model.namespaces import ORG
 from legigraph.model.vocab import LG
 from legigraph.query.saved import Result, bind
+from legigraph.serve.comparison import comparison
 from legigraph.serve.pages import SPARQL_PREFIXES, anywhere, local
 from legigraph.serve.site import Site
-from legigraph.serve.sparql import run
+from legigraph.serve.sparql import HTTPError, run
 
 MOST_CITED = 10  # provisions listed on a national law's page
 
@@ -165,26 +167,55 @@ class Views:
                          self.site.limits)  # fmt: skip
 
     async def load(self, root: str) -> None:
+        """Every section the resource's types call for.
+
+        A section whose query is stopped at the time limit is left out and named in
+        ``sections["cut"]``; the page is shown without it.
+        """
+        wanted: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         if str(LG.Bill) in self.types:
-            self.sections["timeline"] = await self.timeline()
-            rows = (await self._run(AMENDMENTS)).rows
-            self.sections["amendments"] = [link(r["amendment"], r.get("label"), root)
-                                           for r in rows]  # fmt: skip
+            wanted.append(("timeline", lambda: self.bill(root)))
+        if str(LG.Amendment) in self.types:
+            wanted.append(("comparison", self.table))
         if self.types & {str(ORG.OrganizationalUnit), str(ORG.Organization)}:
-            await self.department(root)
+            wanted.append(("units", lambda: self.department(root)))
         if str(LG.AIProject) in self.types:
-            self.sections["record"] = await self.record(root)
+            wanted.append(("record", lambda: self.record(root)))
         if str(LG.NationalLaw) in self.types:
-            rows = (await self._run(CONTENTS)).rows
-            self.sections["contents"] = [link(r["part"], r.get("label"), root,
-                                              text(r.get("title"))) for r in rows]  # fmt: skip
-            rows = (await self._run(CITED)).rows
-            self.sections["most_cited"] = [
-                link(r["provision"], r.get("label"), root, text(r.get("citations")))
-                for r in rows if "provision" in r
-            ]  # fmt: skip
+            wanted.append(("contents", lambda: self.law(root)))
+        wanted += [("cites", self.cites), ("provenance", self.provenance)]
+        for name, section in wanted:
+            try:
+                await section()
+            except HTTPError as err:
+                if err.status != 503:
+                    raise
+                self.sections.setdefault("cut", []).append(name)
+
+    async def bill(self, root: str) -> None:
+        self.sections["timeline"] = await self.timeline()
+        rows = (await self._run(AMENDMENTS)).rows
+        self.sections["amendments"] = [link(r["amendment"], r.get("label"), root)
+                                       for r in rows]  # fmt: skip
+
+    async def table(self) -> None:
+        async def ask(query: str) -> Result:
+            return await run(self.site.backend.engine, query, self.site.limits)
+
+        self.sections["comparison"] = await comparison(self.iri, ask)
+
+    async def law(self, root: str) -> None:
+        rows = (await self._run(CONTENTS)).rows
+        self.sections["contents"] = [link(r["part"], r.get("label"), root,
+                                          text(r.get("title"))) for r in rows]  # fmt: skip
+        rows = (await self._run(CITED)).rows
+        self.sections["most_cited"] = [
+            link(r["provision"], r.get("label"), root, text(r.get("citations")))
+            for r in rows if "provision" in r
+        ]  # fmt: skip
+
+    async def cites(self) -> None:
         self.sections["cites"] = bool((await self._run(CITES_ANY)).boolean)
-        self.sections["provenance"] = await self.provenance()
 
     async def timeline(self) -> list[Event]:
         """The bill's procedure in the saved query's order, then the act it became."""
@@ -226,7 +257,7 @@ class Views:
             shown.note = "·".join(x for x in (shown.note, role) if x)
         self.sections["projects"] = list(projects.values())
 
-    async def record(self, root: str) -> dict[str, list[Link]]:
+    async def record(self, root: str) -> None:
         """The register record: each field with its values, in the register's order."""
         fields: dict[str, list[Link]] = defaultdict(list)
         for row in (await self._run(RECORD)).rows:
@@ -240,9 +271,9 @@ class Views:
                 fields[what].append(link(value, row.get("label"), root, note))
         for values in fields.values():
             values.sort(key=lambda v: (v.note != "ko", v.text))
-        return dict(fields)
+        self.sections["record"] = dict(fields)
 
-    async def provenance(self) -> list[dict[str, str]]:
+    async def provenance(self) -> None:
         """Where the page's facts came from: each source span with its lines and quote."""
         result = await self.saved("fact-provenance", node=self.iri)
         out: dict[tuple[str, str, str], dict[str, str]] = {}
@@ -257,7 +288,7 @@ class Views:
                 "address": text(row.get("document_address")), "lines": lines,
                 "quote": text(row.get("quote_ko")),
             }  # fmt: skip
-        return [out[k] for k in sorted(out)]
+        self.sections["provenance"] = [out[k] for k in sorted(out)]
 
     def context(self) -> dict[str, Any]:
         return {"sections": self.sections}
