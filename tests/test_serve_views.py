@@ -12,6 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from legigraph.build import BuildResult
+from legigraph.errors import EngineError
+from legigraph.serve import pictures
 from tests.serving import Server, running
 
 BILL = "eli/dl/kr-11/bill/2024/1544"
@@ -137,3 +139,17 @@ def test_editor_opens_a_saved_query_bound(server: Server) -> None:
     assert "//cdn" not in page and "unpkg" not in page
     assert server.get("/static/yasgui/yasgui.min.js").status_code == 200
     assert server.get("/queries/nothing/editor").status_code == 404
+
+
+def test_dot_failures_and_the_size_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(EngineError, match="dot failed"):
+        pictures.draw("digraph { a -> ")  # not DOT
+    picture = pictures.Picture("cap")
+    for i in range(40):
+        picture.node(f"https://w3id.org/legigraph/x/{i}", f'"label" <{i}> & \\\\')
+    svg = ET.fromstring(picture.svg())  # labels quoted: still one SVG document
+    assert '"label" <39> & \\\\' in [t.text for t in svg.iter(f"{SVG}text")]
+    monkeypatch.setattr(pictures, "MAX_SVG", 1000)
+    picture.node("https://w3id.org/legigraph/x/last", "one more")  # a new source: drawn again
+    with pytest.raises(EngineError, match="over"):
+        picture.svg()

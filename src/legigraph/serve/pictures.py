@@ -72,8 +72,10 @@ class Picture:
         self.nodes: dict[str, str] = {}  # key (an IRI) → DOT node id (n0, n1 …: no ports)
 
     def node(self, key: str, label: str, href: str | None = None, **attrs: str) -> None:
+        """A node once per key; ``label``'s lines shown as written (no DOT escapes)."""
         if key in self.nodes:
             return
+        label = "\\n".join(graphviz.escape(line) for line in label.split("\n"))
         self.nodes[key] = f"n{len(self.nodes)}"
         if href:
             attrs["href"] = href
@@ -81,7 +83,7 @@ class Picture:
         self.dot.node(self.nodes[key], label, tooltip=key, **attrs)
 
     def edge(self, tail: str, head: str, label: str = "", **attrs: str) -> None:
-        self.dot.edge(self.nodes[tail], self.nodes[head], label, **attrs)
+        self.dot.edge(self.nodes[tail], self.nodes[head], graphviz.escape(label), **attrs)
 
     def svg(self) -> bytes:
         return draw(self.dot.source)
