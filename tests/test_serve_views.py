@@ -153,3 +153,12 @@ def test_dot_failures_and_the_size_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     picture.node("https://w3id.org/legigraph/x/last", "one more")  # a new source: drawn again
     with pytest.raises(EngineError, match="over"):
         picture.svg()
+
+
+def test_review_report_opinions_and_authors(server: Server) -> None:
+    page = server.get("/doc/kr-11/review-report/2024-1544").text
+    opinions = re.findall(r"<tr><td><a [^>]*>(.*?)</a></td><td>(.*?)</td>",
+                          re.search(r'<table id="opinions">.*?</table>', page, re.S)[0])  # type: ignore[index]  # fmt: skip
+    assert ("제3조", "적절") in opinions and ("제7조제4호", "법리상 문제 없음") in opinions
+    authors = _section(page, "authors")
+    assert "이준석" in authors and "성동준" in authors and "02-2180-8055" in authors

@@ -1,7 +1,8 @@
 """What a page shows beyond the resource's own triples, by what the resource is.
 
 The bill: its timeline (the activities of its procedure with their dates and who took part,
-then the promulgation and entry into force of the act it became). An amendment: the
+then the promulgation and entry into force of the act it became). The review report: its
+authors and its opinion on each amended provision. An amendment: the
 신구조문대비표 of the article it changes (:mod:`.comparison`). A department: its units and the
 AI projects it leads or implements. An AI project: its register record (name, description,
 departments, the techniques in the report's own words, legal basis, quantities). A national
@@ -177,6 +178,8 @@ class Views:
             wanted.append(("timeline", lambda: self.bill(root)))
         if str(LG.Amendment) in self.types:
             wanted.append(("comparison", self.table))
+        if str(LG.ReviewReport) in self.types:
+            wanted.append(("opinions", lambda: self.report(root)))
         if self.types & {str(ORG.OrganizationalUnit), str(ORG.Organization)}:
             wanted.append(("units", lambda: self.department(root)))
         if str(LG.AIProject) in self.types:
@@ -197,6 +200,27 @@ class Views:
         rows = (await self._run(AMENDMENTS)).rows
         self.sections["amendments"] = [link(r["amendment"], r.get("label"), root)
                                        for r in rows]  # fmt: skip
+
+    async def report(self, root: str) -> None:
+        """Who wrote the review report, whom to ask, its opinion on each provision.
+
+        By the saved queries ``cq09-report-author-contact`` and ``cq10-review-opinions``.
+        """
+        people = await self.saved("cq09-report-author-contact", report=self.iri)
+        authors: list[Link] = []
+        for row in people.rows if people is not None else []:
+            authors.append(link(row.get("author"), row.get("author_ko"), root,
+                                text(row.get("author_job_title_ko"))))  # fmt: skip
+            if "contact" in row:
+                note = f"{text(row.get('contact_job_title_ko'))} {text(row.get('telephone'))}"
+                authors.append(link(row["contact"], row.get("contact_ko"), root, note.strip()))
+        self.sections["authors"] = authors
+        result = await self.saved("cq10-review-opinions", report=self.iri)
+        self.sections["opinions"] = [
+            {"provision": link(row.get("provision"), row.get("provision_ko"), root),
+             "assessment": text(row.get("assessment_ko")), "text": text(row.get("opinion_text_ko"))}
+            for row in (result.rows if result is not None else [])
+        ]  # fmt: skip
 
     async def table(self) -> None:
         async def ask(query: str) -> Result:
