@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, XSD
 
 from legigraph.build import BuildResult
-from legigraph.dump import DumpResult, dump
+from legigraph.dump import DumpResult, write_dumps
 from legigraph.ingest import BILL_GRAPH, NATIONAL_GRAPH
 from legigraph.paths import Layout
 from tests.conftest import copy_project
@@ -41,7 +41,7 @@ def project(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Lay
 def dumped(project: Layout) -> DumpResult:
     project.dumps.mkdir(parents=True)
     (project.dumps / "README.txt").write_text("someone else's file\n")
-    return dump(project)
+    return write_dumps(project)
 
 
 def _canonical(graph: Graph) -> Graph:
@@ -106,7 +106,7 @@ def test_dcat_distributions_carry_size_and_checksum(dumped: DumpResult) -> None:
 
 
 def test_the_same_store_gives_the_same_bytes(dumped: DumpResult, tmp_path: Path) -> None:
-    again = dump(Layout(tmp_path), store=dumped.out_dir.parent / "bill" / "store",
+    again = write_dumps(Layout(tmp_path), store=dumped.out_dir.parent / "bill" / "store",
                  out_dir=tmp_path / "dumps")  # fmt: skip
     for name in ("bill-1544.nt.gz", "bill-1544.ttl.gz"):
         assert (again.out_dir / name).read_bytes() == (dumped.out_dir / name).read_bytes()
@@ -122,7 +122,8 @@ def test_named_graphs_of_a_national_store(built: BuildResult, tmp_path: Path) ->
                       ox.NamedNode(NATIONAL_GRAPH)))  # fmt: skip
     store.flush()
     del store
-    result = dump(Layout(tmp_path), store=tmp_path / "national-store", out_dir=tmp_path / "d")
+    store_dir, out = tmp_path / "national-store", tmp_path / "d"
+    result = write_dumps(Layout(tmp_path), store=store_dir, out_dir=out)
     assert set(result.stats) == {"bill-1544", "national"}
     assert result.stats["national"].triples == 1
     assert result.stats["national"].links == {("lod.law.go.kr", str(same.value)): 1}

@@ -159,3 +159,15 @@ def test_dump_iris() -> None:
     for bad in ("../x.nt", "bill-1544", "Bill.nt", "x.nt/../y"):
         with pytest.raises(ids.IdError):
             ids.dump_file(bad)
+
+
+def test_record_id_of_reads_what_the_minters_wrote() -> None:
+    law, ordinance = ids.national_law("014217"), ids.ordinance(2229686)
+    assert ids.record_id_of(str(law)) == "014217"
+    assert (
+        ids.record_id_of(str(ids.provision(ids.law_version("014217", "2023-05-22"), "art_2")))
+        == "014217"
+    )
+    assert ids.record_id_of(str(ids.provision(ordinance, "art_7/item_4"))) == "2229686"
+    assert ids.record_id_of(str(ids.bill(2024, 1544))) is None
+    assert ids.record_id_of("https://example.org/eli/kr/law/014217") is None

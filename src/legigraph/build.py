@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import shutil
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -270,9 +269,6 @@ def build(
     return BuildResult(out, len(graph), manifest, 0, report_text, inputs, linked)
 
 
-CITED_ID = re.compile(r"/eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)")
-
-
 def fetch_missing_records(layout: Layout, client: LawGoKrClient | None = None) -> list[str]:
     """Fetch from the law.go.kr Open API the cited records that have no text at hand.
 
@@ -282,8 +278,8 @@ def fetch_missing_records(layout: Layout, client: LawGoKrClient | None = None) -
     graph = build_graph(layout)
     index = law_index(layout)
     texts = NationalTexts(committed_texts(layout), None, api_cache(layout))
-    cited_ids = (CITED_ID.search(str(o)) for o in graph.objects(None, ELI.cites))
-    wanted = sorted({m.group(1) for m in cited_ids if m})
+    cited_ids = (ids.record_id_of(str(o)) for o in graph.objects(None, ELI.cites))
+    wanted = sorted({i for i in cited_ids if i})
     missing = [r for r in (index.by_id.get(i) for i in wanted) if r and texts.get(r) is None]
     if not missing:
         return ["every cited record is already at hand; nothing to fetch"]

@@ -228,7 +228,9 @@ def _file(path: Path, media: str, graph: str = "") -> DumpFile:
     return DumpFile(path.name, path.stat().st_size, _sha256(path), media, graph)
 
 
-def dump(layout: Layout, store: Path | None = None, out_dir: Path | None = None) -> DumpResult:
+def write_dumps(
+    layout: Layout, store: Path | None = None, out_dir: Path | None = None
+) -> DumpResult:
     """Write the dumps of ``store`` (default: the national store, else the bill build's)."""
     if store is None:
         store = next((p for p in (layout.national_store, layout.bill_store) if p.is_dir()),

@@ -11,9 +11,9 @@ from legigraph.io import format_size
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    from legigraph.dump import dump
+    from legigraph.dump import write_dumps
 
-    result = dump(layout(args), store=Path(args.store).resolve() if args.store else None,
+    result = write_dumps(layout(args), store=Path(args.store).resolve() if args.store else None,
                   out_dir=Path(args.out).resolve() if args.out else None)  # fmt: skip
     print(f"dumped {len(result.stats)} graph(s) into {result.out_dir}")
     for name, stats in result.stats.items():

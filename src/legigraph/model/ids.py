@@ -165,6 +165,18 @@ def national_law_of(iri: str) -> str | None:
     return _LAW_PREFIX + law_id if _DIGITS.match(law_id) else None
 
 
+_RECORD_ID = re.compile(rf"^{re.escape(BASE)}eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)(?:/|$)")
+
+
+def record_id_of(iri: str) -> str | None:
+    """The 법령ID or 자치법규ID in an IRI of a law or ordinance.
+
+    Also of one of its versions or provisions; None for any other IRI.
+    """
+    match = _RECORD_ID.match(iri)
+    return match.group(1) if match else None
+
+
 def law_version(law_id: str, promulgated: str) -> URIRef:
     """Version of a national law, by its 공포일자."""
     return URIRef(f"{national_law(law_id)}/{date(promulgated)}")

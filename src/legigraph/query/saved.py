@@ -421,3 +421,28 @@ def _plain(term: Node | None) -> Any:
     if isinstance(term, Literal):
         return term.toPython()
     return str(term)
+
+
+_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?<([^<>\s]*)>", re.IGNORECASE)
+
+
+def services(text: str) -> list[str]:
+    """The SERVICE IRIs a query text calls."""
+    return list(dict.fromkeys(_SERVICE.findall(text)))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits of one query: seconds, bytes of memory, rows."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    max_memory: int = DEFAULT_MAX_MEMORY
+    max_rows: int = DEFAULT_MAX_ROWS
+
+    def __post_init__(self) -> None:
+        if not self.timeout > 0:
+            raise QueryError(f"--timeout must be a positive number of seconds, not {self.timeout}")
+        if self.max_memory < 2**20:
+            raise QueryError(f"--max-memory must be at least 1M, not {self.max_memory} bytes")
+        if self.max_rows < 0:
+            raise QueryError(f"--max-rows must be 0 or more, not {self.max_rows}")
