@@ -1,9 +1,9 @@
 """The ASGI application of ``legigraph serve`` (Starlette), and the function that runs it.
 
-Routes: ``/`` (home), ``/sparql`` (:mod:`.sparql`), ``/queries`` and ``/queries/{id}``
-(:mod:`.saved`), ``/dumps`` and ``/.well-known/void`` (:mod:`.dumps`), ``/static/…``, and
-every other path as the linked-data page of the IRI ``https://w3id.org/legigraph/<path>``
-(:mod:`.pages`).
+Routes: ``/`` (home), ``/sparql`` (:mod:`.sparql`), ``/queries``, ``/queries/{id}`` and
+``/queries/{id}/editor`` (:mod:`.saved`), ``/dumps`` and ``/.well-known/void``
+(:mod:`.dumps`), ``/static/…``, ``/pictures/…`` (SVG), and every other path as the
+linked-data page of the IRI ``https://w3id.org/legigraph/<path>`` (:mod:`.resource`).
 """
 
 from __future__ import annotations

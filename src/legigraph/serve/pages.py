@@ -10,6 +10,7 @@ A page holds what the store says of the resource (every property with its values
 what points at it (citations, amendments, legal bases), and where it has parts with text,
 the text laid out as in law.go.kr (조/항/호/목), one column per version. The queries run on
 the server's backend within its limits; IRIs enter them as rdflib terms in ``VALUES``.
+The routes are in :mod:`.resource`, the sections by kind of resource in :mod:`.views`.
 """
 
 from __future__ import annotations
