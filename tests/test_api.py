@@ -20,6 +20,7 @@ COMMANDS = {
     "queries": "load_queries",
     "query": "run_saved",
     "query -e": "run_text",
+    "dump": "write_dumps",
 }
 
 

@@ -152,6 +152,15 @@ def test_graph_iris() -> None:
     assert str(ids.bill_graph(1544)) == B + "graph/bill-1544"
 
 
+def test_dump_iris() -> None:
+    assert str(ids.dump_file("bill-1544.nt.gz")) == B + "dumps/bill-1544.nt.gz"
+    assert str(ids.DUMP_CATALOG) == B + "dumps/catalog"
+    assert str(ids.SPARQL_ENDPOINT) == B + "sparql"
+    for bad in ("../x.nt", "bill-1544", "Bill.nt", "x.nt/../y"):
+        with pytest.raises(ids.IdError):
+            ids.dump_file(bad)
+
+
 def test_record_id_of_reads_what_the_minters_wrote() -> None:
     law, ordinance = ids.national_law("014217"), ids.ordinance(2229686)
     assert ids.record_id_of(str(law)) == "014217"

@@ -12,6 +12,7 @@ arguments and prints)::
     draft = legigraph.run_draft(Path("bill.md"))     # legigraph draft FILE
     rows = legigraph.run_query("cq08-projects-of-office").to_dicts()  # legigraph query ID
     engine = legigraph.open_store(Path("build/bill/store"))  # for run_saved / run_text
+    legigraph.write_dumps(Layout.default())          # legigraph dump
 """
 
 import importlib
@@ -27,6 +28,7 @@ from legigraph.validate import validate
 
 if TYPE_CHECKING:
     from legigraph.draft import DraftResult, run_draft
+    from legigraph.dump import DumpResult, write_dumps
     from legigraph.history import HistoryResult, ingest_history
     from legigraph.ingest import IngestResult, ingest_statutes
     from legigraph.query.engines import open_store, run_saved, run_text
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 # package) does not load every engine.
 _HOME = {
     "DraftResult": "draft", "run_draft": "draft",
+    "DumpResult": "dump", "write_dumps": "dump",
     "HistoryResult": "history", "ingest_history": "history",
     "IngestResult": "ingest", "ingest_statutes": "ingest",
     "open_store": "query.engines", "run_saved": "query.engines", "run_text": "query.engines",
@@ -56,6 +59,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "BuildResult",
     "DraftResult",
+    "DumpResult",
     "HistoryResult",
     "IngestResult",
     "Result",
@@ -72,5 +76,6 @@ __all__ = [
     "run_text",
     "validate",
     "validate_store",
+    "write_dumps",
 ]
 __version__ = "0.1.0"

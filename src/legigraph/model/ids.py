@@ -315,6 +315,21 @@ NATIONAL_GRAPH = graph("national")
 HISTORY_GRAPH = graph("history")  # every version of the laws `legigraph ingest history` read
 
 
+# --- what `legigraph dump` publishes, and the endpoint ----------------------------------
+
+
+def dump_file(name: str) -> URIRef:
+    """A file of ``legigraph dump`` as served under ``/dumps/`` (``dumps/bill-1544.nt.gz``)."""
+    stem, dot, rest = name.partition(".")
+    if not dot or not re.fullmatch(r"[a-z0-9]+(\.[a-z0-9]+)*", rest):
+        raise IdError(f"dump file name {name!r} is not SLUG.EXT")
+    return _iri(f"dumps/{slug(stem, 'dump name')}.{rest}")
+
+
+DUMP_CATALOG = _iri("dumps/catalog")  # the DCAT catalogue of the dumps
+SPARQL_ENDPOINT = _iri("sparql")  # `legigraph serve`'s endpoint where w3id.org maps BASE
+
+
 def external(url: str) -> URIRef:
     """An outside address (law.go.kr …) as an ASCII URI: non-ASCII is percent-encoded."""
     return URIRef(quote(url, safe=":/?#[]@!$&'()*+,;=%-._~"))
