@@ -25,6 +25,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from legigraph.model.namespaces import BASE, PREFIXES
+from legigraph.model.namespaces import curie as short_iri
 from legigraph.query.saved import Result, bind
 from legigraph.serve.site import Site
 from legigraph.serve.sparql import run
@@ -84,10 +85,8 @@ def values(var: str, terms: list[Node]) -> str:
 
 
 def curie(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(str(ns)) and prefix != "lgd":
-            return f"{prefix}:{iri[len(str(ns)) :]}"
-    return iri
+    """``eli:cites`` where the IRI is in a project namespace, else the IRI itself."""
+    return short_iri(iri) or iri
 
 
 @dataclass
