@@ -35,6 +35,7 @@ MINTERS: dict[str, Callable[..., URIRef]] = {
     "ordinance": ids.ordinance,
     "provision": ids.provision,
     "source_document": ids.source_document,
+    "external": ids.external,
     "seed_location": lambda fragment: ids.source_location(ids.SEED, fragment),
 }
 
