@@ -161,3 +161,18 @@ def test_register_fields_are_checked_when_present(built: BuildResult, tmp_path: 
     ):
         cells = {"serial": "5", "begin_date": "2024-01-01", "end_date": "2024-12-31", **bad}
         assert main([*root, "validate", str(_register_row(tmp_path, **cells))]) == 1, bad
+
+
+# --- the legal basis both ways ----------------------------------------------------------
+
+
+def test_the_legal_basis_links_both_ways_with_the_bill(graph: Graph) -> None:
+    bill = URIRef("https://w3id.org/legigraph/eli/dl/kr-11/bill/2024/1544")
+    projects = set(graph.subjects(RDF.type, URIRef(LG + "AIProject")))
+    for project in projects:
+        provisions = set(graph.objects(project, URIRef(LG + "legalBasis")))
+        assert {str(p).rsplit("2229686/", 1)[1] for p in provisions} == {"art_3", "art_7/item_4"}
+        for provision in provisions:
+            assert (provision, URIRef(LG + "isLegalBasisOf"), project) in graph
+        assert list(graph.objects(project, URIRef(LG + "legalBasisCreatedBy"))) == [bill]
+    assert set(graph.objects(bill, URIRef(LG + "createdLegalBasisOf"))) == projects

@@ -34,6 +34,7 @@ MINTERS: dict[str, Callable[..., URIRef]] = {
     "agent": ids.agent,
     "ordinance": ids.ordinance,
     "provision": ids.provision,
+    "provision_by_id": ids.provision_by_id,
     "source_document": ids.source_document,
     "external": ids.external,
     "seed_location": lambda fragment: ids.source_location(ids.SEED, fragment),
