@@ -23,7 +23,7 @@ LAYERS = [
 ]
 LONG = 500
 # Modules still over the limit, each to be split; a module that shrinks must leave the list.
-STILL_LONG = {"cli", "ingest", "query.limits"}
+STILL_LONG = {"ingest", "query.limits"}
 
 
 def _unit(module: str) -> str:
@@ -91,7 +91,7 @@ def test_no_function_level_imports_of_legigraph() -> None:
     local = [
         f"{path.relative_to(ROOT)}:{line} {target}"
         for module, path in _modules().items()
-        if module != "legigraph.cli"  # the CLI imports each command's module when it runs
+        if not module.startswith("legigraph.cli")  # the CLI imports a command's module when it runs
         for target, line, at_top in _imports(path)
         if not at_top
     ]
