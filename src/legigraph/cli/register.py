@@ -35,7 +35,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     if args.no_build:
         emit("run `legigraph build` to build them\n")
         return EXIT_OK
-    return cmd_build(args)
+    return cmd_build(argparse.Namespace(**vars(args), no_validate=False))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
