@@ -64,6 +64,8 @@ def test_atrs_csv_in_english(built: BuildResult, tmp_path: Path) -> None:
     assert eight["Tier 2 - 2.4 Technical specification and data - Phase"] == "under construction"
     legal = "Tier 2 - 2.2 Description and rationale - Legal basis"
     assert eight[legal].endswith("제3조, 제7조제4호")
+    volumes = "Tier 2 - 2.4 Technical specification and data - Data volumes"
+    assert eight[volumes] == "Big data platform databases: 300 types"
     assert eight["Tier 1 - Contact email"] == "" and eight["Tier 1 - Website"] == ""
 
 

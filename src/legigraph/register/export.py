@@ -83,8 +83,10 @@ def records(layout: Layout | None = None, engine: Engine | None = None) -> list[
         if row["basis"] == "report":  # the report's words; a curator's reading is not a method
             by_serial[int(row["serial"])].add("methods", row["words"])
     for row in _rows(engine, layout, "project-quantities"):
-        unit = row["unit_ko"] or ""
-        by_serial[int(row["serial"])].add("volumes", f"{row['quantity_ko']}: {row['value']}{unit}")
+        record = by_serial[int(row["serial"])]
+        record.add("volumes_ko", f"{row['quantity_ko']}: {row['value']}{row['unit_ko'] or ''}")
+        if row["quantity_en"]:
+            record.add("volumes_en", f"{row['quantity_en']}: {row['value']} {row['unit_en'] or ''}")
     return sorted(out.values(), key=lambda r: r.serial)
 
 
@@ -155,7 +157,7 @@ ATRS_COLUMNS: tuple[tuple[str, Callable[[Record, str], str]], ...] = (
     ("Tier 2 - 2.4 Technical specification and data - Data sources",
      lambda r, lang: r.text("source_data", lang)),
     ("Tier 2 - 2.4 Technical specification and data - Data volumes",
-     lambda r, lang: r.all("volumes") if lang == "ko" else ""),
+     lambda r, lang: r.all(f"volumes_{lang}")),
     ("Tier 2 - 2.5 Risks, mitigations and impact assessments - Impact assessments",
      lambda r, lang: r.all("impact_assessment")),
     ("Tier 2 - 2.5 Risks, mitigations and impact assessments - Risks and mitigations",
