@@ -26,6 +26,11 @@ B = "https://w3id.org/legigraph/"
             ids.provision(ids.ordinance(2229686), "art_7/item_4"),
             "eli/kr-11/ordin/2229686/art_7/item_4",
         ),
+        (
+            ids.provision_by_id("kr-11/ordin/2229686/art_7/item_4"),
+            "eli/kr-11/ordin/2229686/art_7/item_4",
+        ),
+        (ids.provision_by_id("kr/law/014217/art_2/item_2"), "eli/kr/law/014217/art_2/item_2"),
         (ids.amendment(ids.amending_act(9173), 1), "eli/kr-11/ordin-amend/9173/amendment/1"),
         (ids.national_law("014217"), "eli/kr/law/014217"),
         (ids.ai_project(2024, 5), "id/kr-11/ai-project/2024/05"),
@@ -63,6 +68,8 @@ def test_path_from_citation(label: str, path: str) -> None:
         (lambda: ids.ordinance("22-29"), "digits only"),
         (lambda: ids.ordinance_version("2229686", "2024-3-26"), "YYYY-MM-DD"),
         (lambda: ids.provision(ids.ordinance(1), "article_3"), "provision path"),
+        (lambda: ids.provision_by_id("2229686/art_3"), "provision id"),
+        (lambda: ids.provision_by_id("kr-11/ordin/2229686/제3조"), "provision path"),
         (lambda: ids.ai_project(2024, 100), "1..99"),
         (lambda: ids.ai_project(2024, "nineteen"), "whole number"),  # type: ignore[arg-type]
         (lambda: ids.path_from_citation("제3항조"), "cannot read provision label"),

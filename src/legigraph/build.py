@@ -168,6 +168,21 @@ def mark_current_versions(graph: Graph) -> None:
         graph.add((work, LG.currentVersion, version))
 
 
+def add_legal_basis_bills(graph: Graph) -> None:
+    """Link each AI project to the bill that created its legal basis, and back.
+
+    A bill created the basis when it proposed an amendment (``lg:proposedBy``) of a
+    provision the project rests on (``lg:legalBasis`` = the amendment's
+    ``lg:affectedProvision``): ``lg:legalBasisCreatedBy`` and its inverse
+    ``lg:createdLegalBasisOf``.
+    """
+    for project, provision in list(graph.subject_objects(LG.legalBasis)):
+        for amendment in graph.subjects(LG.affectedProvision, provision):
+            for bill in graph.objects(amendment, LG.proposedBy):
+                graph.add((project, LG.legalBasisCreatedBy, bill))
+                graph.add((bill, LG.createdLegalBasisOf, project))
+
+
 def _add_amendment_texts(graph: Graph) -> None:
     for amendment in graph.subjects(RDF.type, LG.Amendment):
         for via, text_prop in (
@@ -208,6 +223,7 @@ def _build_graph(layout: Layout, corpus: Path | None) -> tuple[Graph, LinkResult
     _add_seed(graph, layout, spec["seed"])
     _add_ordinance_texts(graph, layout, spec["ordinance_texts"])
     _add_amendment_texts(graph)
+    add_legal_basis_bills(graph)
     linked = link(graph, layout, corpus)
     graph += linked.graph
     mark_current_versions(graph)

@@ -134,6 +134,25 @@ def provision(work: URIRef, path: str) -> URIRef:
     return URIRef(provision_iri(work, path))
 
 
+_PROVISION_ID = re.compile(r"^(kr-[0-9]{2}/ordin|kr/law)/([0-9]+)/(.+)$")
+
+
+def provision_by_id(value: str) -> URIRef:
+    """A work-level provision from its id, the IRI path after ``eli/``.
+
+    ``kr-11/ordin/2229686/art_7/item_4`` (an ordinance's, by 자치법규ID) or
+    ``kr/law/014217/art_2/item_2`` (a national law's, by 법령ID): how a table names a
+    provision it links to (the legal basis of a project).
+    """
+    match = _PROVISION_ID.match(value.strip())
+    if not match:
+        raise IdError(
+            f"provision id {value!r} is not of the form kr-11/ordin/{{자치법규ID}}/{{path}} or "
+            "kr/law/{법령ID}/{path} (e.g. kr-11/ordin/2229686/art_7/item_4)"
+        )
+    return _iri(f"eli/{match.group(1)}/{match.group(2)}/{provision_path(match.group(3))}")
+
+
 def provision_iri(work: str, path: str) -> str:
     """The IRI of :func:`provision` as a plain string (the ingest's fast writer)."""
     return f"{work}/{provision_path(path)}"
