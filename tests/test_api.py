@@ -21,6 +21,8 @@ COMMANDS = {
     "query": "run_saved",
     "query -e": "run_text",
     "dump": "write_dumps",
+    "add": "add_projects",
+    "export register": "export_register",
 }
 
 

@@ -13,6 +13,8 @@ arguments and prints)::
     rows = legigraph.run_query("cq08-projects-of-office").to_dicts()  # legigraph query ID
     engine = legigraph.open_store(Path("build/bill/store"))  # for run_saved / run_text
     legigraph.write_dumps(Layout.default())          # legigraph dump
+    legigraph.add_projects(Path("new.csv"))          # legigraph add FILE.csv
+    text = legigraph.export_register("dutch-json")   # legigraph export register
 """
 
 import importlib
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from legigraph.ingest import IngestResult, ingest_statutes
     from legigraph.query.engines import open_store, run_saved, run_text
     from legigraph.query.saved import load_queries
+    from legigraph.register.add import Added, add_projects
+    from legigraph.register.export import export_register
     from legigraph.validate import validate_store
 
 # The others are imported when first used, so that `legigraph --help` (which imports this
@@ -44,6 +48,8 @@ _HOME = {
     "IngestResult": "ingest", "ingest_statutes": "ingest",
     "open_store": "query.engines", "run_saved": "query.engines", "run_text": "query.engines",
     "load_queries": "query.saved", "validate_store": "validate",
+    "Added": "register.add", "add_projects": "register.add",
+    "export_register": "register.export",
 }  # fmt: skip
 
 
@@ -57,6 +63,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Added",
     "BuildResult",
     "DraftResult",
     "DumpResult",
@@ -64,8 +71,10 @@ __all__ = [
     "IngestResult",
     "Result",
     "ValidationResult",
+    "add_projects",
     "build",
     "build_graph",
+    "export_register",
     "ingest_history",
     "ingest_statutes",
     "load_queries",
