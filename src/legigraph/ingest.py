@@ -36,7 +36,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -45,10 +45,19 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from legigraph.errors import InputError, InternalError
 from legigraph.io import atomic_write, replace_directory, staging_dir
-from legigraph.link.citations import Citation, find_citations
+from legigraph.link.citations import Citation
 from legigraph.link.citing import citable_text, citing_date
 from legigraph.link.dates import addendum_dates
+from legigraph.link.delegation import (
+    Wordings,
+    based_on,
+    by_relation,
+    delegation_lines,
+    delegation_wording,
+    wordings,
+)
 from legigraph.link.linker import NationalTexts, describe_record, law_page, resolve_one
+from legigraph.link.relative import Family, family, referents
 from legigraph.link.resolve import LawIndex, LawRecord, read_law_index
 from legigraph.link.resolver import with_tables
 from legigraph.model import ids
@@ -106,7 +115,10 @@ class _Parsed:
     record: LawRecord | None = None
     paths: list[str] = field(default_factory=list)
     kinds: Counter[str] = field(default_factory=Counter)
-    pending: list[tuple[Citation, Citation | None, str]] = field(default_factory=list)
+    pending: list[tuple[Citation, str, str]] = field(default_factory=list)  # (…, IRI, relation)
+    references: Counter[tuple[str, str]] = field(default_factory=Counter)  # (relation, outcome)
+    family: Family | None = None
+    wordings: Wordings = field(default_factory=dict)  # linking.delegation
     error: tuple[str, str, str, int | None] | None = None  # InputError's fields
     addenda: dict[str, str] = field(default_factory=dict)  # 부칙 path → date (linking.dates)
     triples: int = 0
@@ -143,19 +155,28 @@ def parse_statute(item: tuple[str, bytes]) -> _Parsed:
         parsed.warnings.append(("unknown-work-type", f"{name}:{line}: 법령구분 {record.kind!r} "
                                 "has no concept in code/work-type: no eli:work_type"))  # fmt: skip
     parsed.warnings.extend((w.kind, f"{name}:{w.line}: {w.message}") for w in law.warnings)
+    texts = []
     for prov in law.walk():
         parsed.paths.append(prov.path)
         parsed.kinds[prov.kind] += 1
-        text = citable_text(prov)  # the heading too: 제N조 (「…」 등의 준용)
-        if "「" not in text:  # explicit and same-law citations need a 「」
+        texts.append((prov.path, citable_text(prov)))  # the heading too: 제N조 (「…」 등의 준용)
+    parsed.family = family(law, record.kind)
+    parsed.wordings = wordings(law)
+    own = set(parsed.paths)
+    for path, cit, ref in referents(law, parsed.family, texts):
+        if cit.draft:
             continue
-        last: Citation | None = None
-        sub = ids.provision_iri(str(work), prov.path)
-        for cit in find_citations(text):
-            if cit.relation in ("explicit", "same-law"):
-                parsed.pending.append((cit, last, sub))
-            if cit.relation == "explicit":
-                last = cit
+        if ref is None:
+            parsed.references[cit.relation, "no referent"] += 1
+        elif ref.law is None:  # within the statute: counted, not written (docs/linking.md)
+            inside = not cit.addendum and cit.annex is None and own.issuperset(ref.paths)
+            parsed.references[cit.relation, "internal" if inside else "internal, not found"] += 1
+        elif cit.relation == "decree" and not cit.provisions:
+            parsed.references[cit.relation, "delegation by description"] += 1
+        else:
+            named = replace(cit, law=ref.law, relation="explicit", provisions=ref.provisions)
+            sub = ids.provision_iri(str(work), path)
+            parsed.pending.append((named, sub, cit.relation))
     return parsed
 
 
@@ -419,7 +440,10 @@ def _build(
     warnings: list[tuple[str, str]] = []
     kinds: Counter[str] = Counter()
     known: dict[str, frozenset[str]] = {}
-    pending: list[tuple[Citation, Citation | None, str, str, str]] = []
+    pending: list[tuple[Citation, str, str, str, str]] = []
+    references: Counter[tuple[str, str]] = Counter()
+    families: dict[str, tuple[Family, str]] = {}  # 법령ID → family, date
+    delegating: dict[str, Wordings] = {}
     works = triples = 0
     with progress_bar("ingest: parse", quiet=quiet, unit="file") as advance:
         for done, parsed in enumerate(_parsed(members, workers), start=1):
@@ -435,10 +459,15 @@ def _build(
             kinds.update(parsed.kinds)
             known[record.law_id] = frozenset(parsed.paths)
             date = record.in_force
+            references.update(parsed.references)
+            if parsed.family is not None:
+                families[record.law_id] = (parsed.family, date)
+            if parsed.wordings:
+                delegating[record.law_id] = parsed.wordings
             pending.extend(
-                (c, last, sub, citing_date(sub.partition(f"/law/{record.law_id}/")[2],
-                                           parsed.addenda, date), parsed.name)
-                for c, last, sub in parsed.pending
+                (c, sub, rel, citing_date(sub.partition(f"/law/{record.law_id}/")[2],
+                                          parsed.addenda, date), parsed.name)
+                for c, sub, rel in parsed.pending
             )  # fmt: skip
     timings["parse_build"] = time.perf_counter() - clock
 
@@ -446,18 +475,33 @@ def _build(
     texts = _CorpusTexts(known)
     status: Counter[str] = Counter()
     edges: set[tuple[str, str]] = set()
+    delegations: dict[tuple[str, str], str] = {}
+    kinds_of = {law_id: fam.kind for law_id, (fam, _) in families.items()}
     with progress_bar("ingest: link", quiet=quiet, unit="citation") as advance:
-        for done, (cit, last, sub, date, where) in enumerate(pending, start=1):
-            row, _ = resolve_one(cit, last, index, texts, date, where, URIRef(sub))
+        for done, (cit, sub, rel, date, where) in enumerate(pending, start=1):
+            row, law = resolve_one(cit, None, index, texts, date, where, URIRef(sub))
             status[row.status] += 1
-            if row.status == "resolved":
+            references[rel, row.status] += 1
+            if row.status == "resolved" and law is not None:
                 edges.add((sub, row.target))
+                citing_law = sub.partition("/law/")[2].partition("/")[0]
+                target = row.target.partition(f"/law/{law.law_id}")[2].lstrip("/")
+                words = delegation_wording(kinds_of.get(citing_law, ""), law.kind, target,
+                                           delegating.get(law.law_id, {}))  # fmt: skip
+                if words is not None:
+                    delegations.setdefault((sub, row.target), words)
             if done % 1000 == 0 or done == len(pending):
                 advance(done, len(pending))
     cites = f"<{ELI.cites}>"
     for citing, cited in sorted(edges):
         out.write(f"<{citing}> {cites} <{cited}> .\n")
     triples += len(edges) + _write_counts(edges, out)
+    lines = [line for (a, b), words in sorted(delegations.items())
+             for line in delegation_lines(a, b, words)]  # fmt: skip
+    bases = based_on(families.values(), index)
+    lines += [f"<{a}> <{ELI.based_on}> <{b}> ." for a, b in sorted(bases)]
+    out.write("".join(line + "\n" for line in lines))
+    triples += len(lines)
     timings["link"] = time.perf_counter() - clock
     counts = {
         "works": works,
@@ -467,6 +511,9 @@ def _build(
         "citations_by_status": dict(sorted(status.items())),
         "citations_resolved": status["resolved"],
         "cites_edges": len(edges),
+        "references_by_relation": by_relation(references),
+        "delegations": len(delegations),
+        "based_on_laws": len(bases),
         "warnings": len(warnings),
         "warnings_by_kind": dict(sorted(Counter(kind for kind, _ in warnings).items())),
     }

@@ -196,6 +196,20 @@ def record_id_of(iri: str) -> str | None:
     return match.group(1) if match else None
 
 
+def delegation_iri(delegated: str, delegating: str) -> str:
+    """A delegation, under the provision that carries it out, named by the delegating one.
+
+    ``…/law/011507/art_2/delegation/011506/art_11/para_2``: 011507's 제2조 settles what
+    011506's 제11조제2항 delegates (a plain string, for the ingest's fast writer).
+    """
+    law = national_law_of(delegating)
+    if law is None or national_law_of(delegated) is None:
+        raise IdError(f"a delegation joins two national provisions, not {delegated!r} and "
+                      f"{delegating!r}")  # fmt: skip
+    rest = delegating[len(law) :]
+    return f"{delegated}/delegation/{law[len(_LAW_PREFIX) :]}{rest}"
+
+
 def law_version(law_id: str, promulgated: str) -> URIRef:
     """Version of a national law, by its 공포일자."""
     return URIRef(f"{national_law(law_id)}/{date(promulgated)}")

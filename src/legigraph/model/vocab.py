@@ -20,6 +20,7 @@ class LG(DefinedNamespace):
     Bill: URIRef  # bill
     ChangeEvent: URIRef  # change event
     DefinedTerm: URIRef  # defined term
+    Delegation: URIRef  # delegation
     LawVersion: URIRef  # national law version
     LegalVersion: URIRef  # legal version
     NationalLaw: URIRef  # national law
@@ -60,6 +61,9 @@ class LG(DefinedNamespace):
     dateInForce: URIRef  # date in force
     definedBy: URIRef  # defined by
     definedIn: URIRef  # defined in
+    delegatedProvision: URIRef  # delegated provision
+    delegatingProvision: URIRef  # delegating provision
+    delegationWording: URIRef  # delegation wording
     denotes: URIRef  # denotes
     enactedAs: URIRef  # enacted as
     enumeratesScope: URIRef  # enumerates scope
