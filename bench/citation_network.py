@@ -374,9 +374,11 @@ class Totals:
     texts: dict[str, frozenset[str]] = field(default_factory=dict)
     pending: list[Pending] = field(default_factory=list)
     candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    keep: int = 0  # the candidates of a relation with the smallest keys are a uniform sample
 
     def add(self, r: FileResult, keep: int) -> None:
         self.files += 1
+        self.keep = keep
         if r.error:
             self.failed[r.error.split(":")[0]] += 1
             self.failed_files.append(f"{r.member}: {r.error}")
@@ -474,7 +476,9 @@ def choose(
     chosen: list[Candidate] = []
     for n, relation in enumerate(relations):
         want = size // len(relations) + (n < size % len(relations))
-        pool = sorted(totals.candidates.get(relation, []), key=order)
+        # the pool holds the ``keep`` smallest keys and whatever came after its last trim
+        kept = sorted(totals.candidates.get(relation, []), key=lambda c: c.key)[: totals.keep]
+        pool = sorted(kept, key=order)
         chosen += [c for c in pool if totals.resolved(c)][:want]
     return chosen
 
