@@ -16,7 +16,8 @@ from legigraph.link.relative import Family, Referent, family, law_level, referen
 from legigraph.model import ids
 from legigraph.model.ids import IdError
 from legigraph.model.namespaces import LG
-from legigraph.sources.ordinance import LawText, read_law_bytes
+from legigraph.model.records import LawText
+from legigraph.sources.ordinance import read_law_bytes
 
 ACT = "가나 진흥법"
 
