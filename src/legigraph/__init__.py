@@ -9,6 +9,7 @@ arguments and prints)::
     report = legigraph.validate_store(Path("build/national-store"))  # validate --store
     legigraph.ingest_statutes(corpus, store, index)  # legigraph ingest statutes PATH
     legigraph.ingest_history(clone, store)           # legigraph ingest history PATH
+    legigraph.ingest_ordinances(checkout, store)     # legigraph ingest ordinances PATH
     draft = legigraph.run_draft(Path("bill.md"))     # legigraph draft FILE
     rows = legigraph.run_query("cq08-projects-of-office").to_dicts()  # legigraph query ID
     engine = legigraph.open_store(Path("build/bill/store"))  # for run_saved / run_text
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from legigraph.draft import DraftResult, run_draft
     from legigraph.dump import DumpResult, write_dumps
     from legigraph.history import HistoryResult, ingest_history
-    from legigraph.ingest import IngestResult, ingest_statutes
+    from legigraph.ingest import IngestResult, OrdinanceResult, ingest_ordinances, ingest_statutes
     from legigraph.query.engines import open_store, run_saved, run_text
     from legigraph.query.saved import load_queries
     from legigraph.register.add import Added, add_projects
@@ -46,6 +47,7 @@ _HOME = {
     "DumpResult": "dump", "write_dumps": "dump",
     "HistoryResult": "history", "ingest_history": "history",
     "IngestResult": "ingest", "ingest_statutes": "ingest",
+    "OrdinanceResult": "ingest", "ingest_ordinances": "ingest",
     "open_store": "query.engines", "run_saved": "query.engines", "run_text": "query.engines",
     "load_queries": "query.saved", "validate_store": "validate",
     "Added": "register.add", "add_projects": "register.add",
@@ -69,6 +71,7 @@ __all__ = [
     "DumpResult",
     "HistoryResult",
     "IngestResult",
+    "OrdinanceResult",
     "Result",
     "ValidationResult",
     "add_projects",
@@ -76,6 +79,7 @@ __all__ = [
     "build_graph",
     "export_register",
     "ingest_history",
+    "ingest_ordinances",
     "ingest_statutes",
     "load_queries",
     "open_store",

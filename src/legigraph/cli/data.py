@@ -88,12 +88,42 @@ def cmd_ingest_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ingest_ordinances(args: argparse.Namespace) -> int:
+    from legigraph.ingest.ordinances import ingest_ordinances, ordinance_manifest_path
+    from legigraph.sources.corpus import Limits
+
+    store = Path(args.store) if args.store else layout(args).national_store
+    limits = Limits(mib(args.max_member_mb, "--max-member-mb"),
+                    mib(args.max_corpus_mb, "--max-corpus-mb"))  # fmt: skip
+    result = ingest_ordinances(Path(args.path), store, Path(args.index) if args.index else None,
+                               on_error=args.on_error, quiet=args.quiet, workers=args.workers,
+                               limits=limits)  # fmt: skip
+    for line in result.skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    c, m = result.manifest["counts"], result.manifest
+    share = f"{c['resolved_share']:.1%}" if c["resolved_share"] is not None else "-"
+    lines = [f"ingested {c['ordinances']} of {c['files']} ordinance files into {store} (graph "
+             f"{m['graph']}): {c['provisions']} provisions, {c['triples']} triples; "
+             f"{c['skipped']} skipped, {c['warnings']} warnings",
+             f"citations found: {c['citations_found']}, resolved {c['citations_resolved']} "
+             f"({share}): {c['cites_national']} to national law, {c['cites_ordinance']} to "
+             f"ordinances; " + ", ".join(f"{k} {n}" for k, n in c["citations_by_status"].items()),
+             f"stale references: {c['stale']}"
+             + "".join(f", {k} {n}" for k, n in c["stale_by_kind"].items())]  # fmt: skip
+    lines += [f"  {line}" for line in m["stale"]]
+    lines += [f"out of scope: {n} {why}" for why, n in c["out_of_scope"].items()]
+    emit("\n".join([*lines, f"manifest: {ordinance_manifest_path(store.resolve())}"]) + "\n")
+    return EXIT_OK
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from legigraph.ingest import BILL_GRAPH, NothingIngested, ingest_statutes, manifest_path
     from legigraph.sources.corpus import Limits
 
     if args.kind == "history":
         return cmd_ingest_history(args)
+    if args.kind == "ordinances":
+        return cmd_ingest_ordinances(args)
     here = layout(args)
     bill: Path | None = None
     if not args.no_bill:
@@ -235,15 +265,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_link.set_defaults(func=cmd_link)
 
     p_ing = sub.add_parser("ingest", help="build the national graph: `ingest statutes PATH`, "
-                           "`ingest history PATH` (every dated version)")  # fmt: skip
-    p_ing.add_argument("kind", choices=["statutes", "history"], help="what to ingest")
+                           "`ingest history PATH` (every dated version), `ingest ordinances "
+                           "PATH` (an ordinance-kr checkout, linked)")  # fmt: skip
+    p_ing.add_argument("kind", choices=["statutes", "history", "ordinances"],
+                       help="what to ingest")  # fmt: skip
     p_ing.add_argument("path", help="legalize-kr checkout, unpacked archive, or statutes-kr."
-                       "tar.xz; for history a git clone or a folder of dated versions")  # fmt: skip
+                       "tar.xz; for history a git clone or a folder of dated versions; for "
+                       "ordinances an ordinance-kr checkout ({지자체}/{기관}/{조례|규칙}/{name}/"
+                       "본문.md)")  # fmt: skip
     p_ing.add_argument(
-        "--store", metavar="DIR", help="store to (re)build (default build/national-store)"
-    )
+        "--store", metavar="DIR", help="store to (re)build (default build/national-store); "
+        "ordinances replace only their own graph in it"
+    )  # fmt: skip
     p_ing.add_argument("--index", metavar="CSV", help="name index (default data/external/"
-                       "legalize-kr/index_all_laws.csv)")  # fmt: skip
+                       "legalize-kr/index_all_laws.csv; for ordinances the one the store was "
+                       "built with)")  # fmt: skip
     p_ing.add_argument(
         "--on-error",
         choices=["skip", "stop"],

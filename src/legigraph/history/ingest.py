@@ -18,7 +18,6 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,14 +29,13 @@ from legigraph.errors import InputError
 from legigraph.history.chain import Chain, Version, provisions_of
 from legigraph.history.graph import chain_graph
 from legigraph.history.sources import Snapshot, read_versions
+from legigraph.ingest.store import update_graph
 from legigraph.io import atomic_write
 from legigraph.model import ids
 from legigraph.model.records import LawText
 from legigraph.sources.ordinance import read_law_bytes, version_metadata
 
 HISTORY_GRAPH = str(ids.HISTORY_GRAPH)
-STAGING_GRAPH = str(ids.graph("history-staging"))  # what a run adds, before it is applied
-REMOVED_GRAPH = str(ids.graph("history-removed"))  # what it takes out
 STATE_VERSION = 1
 
 
@@ -148,7 +146,7 @@ def ingest_history(source: Path, store: Path, *, quiet: bool = False) -> History
                        for k in sorted(laws))  # fmt: skip
 
     # also with nothing new: a store rebuilt by `ingest statutes` has lost the graph
-    update_graph(store, added, removed, expected=triples, everything=everything)
+    update_graph(store, "history", added, removed, expected=triples, everything=everything)
     timings["write"] = time.perf_counter() - clock
 
     for law_id in sorted(chains):
@@ -188,48 +186,6 @@ def _check(nt: str, where: Path) -> int:
         return sum(1 for _ in ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
     except SyntaxError as err:  # a bug of the writer, not of the input
         raise RuntimeError(f"{where}: the history graph does not parse: {err}") from err
-
-
-# One update, one transaction: readers see the history graph as it was or as it is now.
-# The texts hold constant IRIs of ids.py, nothing read from input.
-_APPLY = (
-    f"DELETE {{ GRAPH <{HISTORY_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{REMOVED_GRAPH}> "
-    f"{{ ?s ?p ?o }} }} ; INSERT {{ GRAPH <{HISTORY_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH "
-    f"<{STAGING_GRAPH}> {{ ?s ?p ?o }} }} ; DROP SILENT GRAPH <{REMOVED_GRAPH}> ; "
-    f"DROP SILENT GRAPH <{STAGING_GRAPH}>"
-)
-_REPLACE = f"MOVE SILENT GRAPH <{STAGING_GRAPH}> TO GRAPH <{HISTORY_GRAPH}>"
-_COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{HISTORY_GRAPH}> {{ ?s ?p ?o }} }}"
-
-
-def update_graph(
-    store: Path, added: str, removed: str, *, expected: int, everything: Callable[[], str]
-) -> None:
-    """Apply a change to the history graph of ``store`` atomically: ``removed`` out, ``added`` in.
-
-    Both are staged in graphs of their own first (each load is a transaction), then one
-    update applies them. When the graph does not hold what the state file says it does (a
-    run stopped between the store and the state), the whole graph is replaced instead.
-    """
-    store.parent.mkdir(parents=True, exist_ok=True)
-    db = ox.Store(str(store))
-    for name in (STAGING_GRAPH, REMOVED_GRAPH):  # left by a run that stopped half-way
-        if db.contains_named_graph(ox.NamedNode(name)):
-            db.remove_graph(ox.NamedNode(name))
-    held = int(next(iter(db.query(_COUNT)))[0].value)  # type: ignore[arg-type]
-    if held + added.count("\n") - removed.count("\n") != expected:
-        added, removed, script = everything(), "", _REPLACE
-    elif not added and not removed:
-        return  # the graph is as the state says: nothing to write
-    else:
-        script = _APPLY
-    for graph, text in ((STAGING_GRAPH, added), (REMOVED_GRAPH, removed)):
-        if text:
-            db.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                    to_graph=ox.NamedNode(graph))  # fmt: skip
-    db.update(script)
-    db.flush()
-    del db
 
 
 def _manifest(

@@ -1,5 +1,8 @@
 """Ingest the national statute corpus (legalize-kr layout) into its own embedded store.
 
+(The ordinances of an ordinance-kr checkout go into the same store, in a graph of their
+own: ``ingest.ordinances``.)
+
 ``legigraph ingest statutes PATH`` reads every ``kr/*/*.md`` of a legalize-kr checkout, of
 the unpacked ``statutes-kr.tar.xz`` or of the archive itself (streamed, never extracted),
 and writes each statute in the ELI model of the linking step (``link.describe_record`` +
@@ -39,6 +42,12 @@ from rdflib import Dataset, Graph, URIRef
 
 from legigraph.errors import InputError, InternalError
 from legigraph.ingest.network import build_network, law_citations
+from legigraph.ingest.ordinances import (
+    ORDINANCE_GRAPH,
+    OrdinanceResult,
+    ingest_ordinances,
+    ordinance_manifest_path,
+)
 from legigraph.ingest.statute import parse_statute, statute_record
 from legigraph.ingest.store import (
     BILL_GRAPH,
@@ -61,13 +70,17 @@ from legigraph.sources.corpus import Limits, list_corpus
 __all__ = [
     "BILL_GRAPH",
     "NATIONAL_GRAPH",
+    "ORDINANCE_GRAPH",
     "IngestResult",
     "NothingIngested",
+    "OrdinanceResult",
+    "ingest_ordinances",
     "ingest_statutes",
     "iter_skipped",
     "law_citations",
     "load_store",
     "manifest_path",
+    "ordinance_manifest_path",
     "parse_statute",
     "statute_record",
     "store_counts",

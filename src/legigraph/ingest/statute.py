@@ -14,6 +14,7 @@ import multiprocessing
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,25 @@ def statute_record(law: LawText, name: str) -> LawRecord:
                      ministry="; ".join(ministries(meta)))  # fmt: skip
 
 
+def ordinance_record(law: LawText, name: str) -> LawRecord:
+    """The record of an ordinance (조례), from its own front matter (자치법규ID …)."""
+    meta = law.meta
+    dates = version_metadata(law)
+    kind = str(meta.get("자치법규종류") or "").strip()
+    if kind != "조례":
+        raise InputError(law.source, f"front matter 자치법규종류 is {kind!r}, not '조례'",
+                         "only ordinances (조례) are read as lg:Ordinance", 1)  # fmt: skip
+    local_id, serial = dates.get("local_law_id", ""), dates.get("serial", "")
+    if not local_id.isdigit() or not serial.isdigit():
+        raise InputError(law.source, "front matter 자치법규ID or 자치법규일련번호 is missing or "
+                         "not a number", "add 자치법규ID: 'NNNNNNN' and 자치법규일련번호: "
+                         "'NNNNNNN'", 1)  # fmt: skip
+    return LawRecord(law_id=local_id, serial=serial, name=law.title, kind=kind,
+                     promulgated=dates["promulgated"],
+                     promulgation_number=dates["promulgation_number"],
+                     in_force=dates["in_force"], path=name)  # fmt: skip
+
+
 @dataclass
 class Parsed:
     """What a worker made of one corpus file."""
@@ -79,21 +99,28 @@ class Parsed:
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, "file:line: …")
 
 
-def parse_statute(item: tuple[str, bytes]) -> Parsed:
-    """Read one statute and write its N-Triples (runs in a worker process)."""
+def parse_statute(item: tuple[str, bytes], ordinance: bool = False) -> Parsed:
+    """Read one statute (or, with ``ordinance``, one 조례) and write its N-Triples.
+
+    Runs in a worker process.
+    """
     name, blob = item
     try:
         law = read_law_bytes(Path(name), blob)
-        record = statute_record(law, name)
+        record = ordinance_record(law, name) if ordinance else statute_record(law, name)
     except InputError as err:
         return Parsed(name, error=(str(err.path), err.problem, err.hint, err.line))
     buffer = io.StringIO()
     sink = NTriplesSink(buffer)
     describe_record(sink, record, law, {"*"}, Path("."), provisions=False)
-    work = ids.national_law(record.law_id)
+    if ordinance:
+        work = ids.ordinance(record.law_id)
+        version = ids.ordinance_version(record.law_id, record.promulgated)
+    else:
+        work = ids.national_law(record.law_id)
+        version = ids.law_version(record.law_id, record.promulgated)
     for ministry in ministries(law.meta):
         sink.add((work, DCTERMS.creator, Literal(ministry, lang="ko")))
-    version = ids.law_version(record.law_id, record.promulgated)
     page = str(law_page(record))
     # each triple once, as in a graph: a provision can repeat a marker (<개정 …> at the end
     # of two of its lines), and the store's count must match the manifest's. Split on
@@ -115,7 +142,7 @@ def parse_statute(item: tuple[str, bytes]) -> Parsed:
         parsed.kinds[prov.kind] += 1
         texts.append((prov.path, citable_text(prov)))  # the heading too: 제N조 (「…」 등의 준용)
     parsed.family = family(law, record.kind)
-    parsed.wordings = wordings(law)
+    parsed.wordings = {} if ordinance else wordings(law)
     own = set(parsed.paths)
     for path, cit, ref in referents(law, parsed.family, texts):
         if cit.draft:
@@ -154,18 +181,21 @@ def corpus_items(members: list[Member]) -> Iterator[tuple[str, bytes, str]]:
             yield m.name, b"", err.problem
 
 
-def parse_member(item: tuple[str, bytes, str]) -> Parsed:
+def parse_member(item: tuple[str, bytes, str], ordinance: bool = False) -> Parsed:
     name, blob, problem = item
     if problem:
         return Parsed(name, error=(name, problem, "", None))
-    return parse_statute((name, blob))
+    return parse_statute((name, blob), ordinance)
 
 
-def parsed_members(members: list[Member], workers: int) -> Iterator[Parsed]:
+def parsed_members(
+    members: list[Member], workers: int, ordinance: bool = False
+) -> Iterator[Parsed]:
     """Every member parsed, in order: by ``workers`` processes, or here when it is 1."""
     items = corpus_items(members)
+    parse = partial(parse_member, ordinance=ordinance)
     if workers <= 1:
-        yield from map(parse_member, items)
+        yield from map(parse, items)
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(parse_member, items, chunksize=4)
+        yield from pool.imap(parse, items, chunksize=4)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
+from legigraph.errors import InternalError
 from legigraph.model import ids
 from legigraph.model.namespaces import LG
 from legigraph.progress import Advance
@@ -96,3 +97,74 @@ def load_store(fresh: Path, nt_path: Path, bill: Path | None, advance: Advance) 
 def iter_skipped(manifest: dict[str, Any]) -> Iterator[str]:
     """The skipped files of a manifest, one ``file:line: reason`` each."""
     yield from manifest.get("skipped", [])
+
+
+def graph_count(db: Any, graph: str) -> int:
+    """The triples of the named graph ``graph`` in the open store ``db``."""
+    return count_pattern(db, f"GRAPH <{graph}> {{ ?s ?p ?o }}")
+
+
+def update_graph(
+    store: Path, name: str, added: str, removed: str, *, expected: int,
+    everything: Callable[[], str],
+) -> None:  # fmt: skip
+    """Change the graph ``ids.graph(name)`` of ``store`` atomically: ``removed`` out, ``added`` in.
+
+    ``added`` and ``removed`` are N-Triples text. Both are staged in graphs of their own
+    first (``{name}-staging``, ``{name}-removed``; each load is a transaction) and counted,
+    then one update applies them: Oxigraph runs it as one transaction, so readers see the
+    graph as it was or as it is now, and no other graph is touched. When the graph does not
+    hold what the change assumes (``expected`` triples after it: a run stopped half-way),
+    the whole graph is replaced by ``everything()`` instead.
+    """
+    graph = str(ids.graph(name))
+    staging, taken = str(ids.graph(f"{name}-staging")), str(ids.graph(f"{name}-removed"))
+    # The texts hold constant IRIs of ids.py, nothing read from input.
+    apply = (f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{taken}> "
+             f"{{ ?s ?p ?o }} }} ; INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH "
+             f"<{staging}> {{ ?s ?p ?o }} }} ; DROP SILENT GRAPH <{taken}> ; "
+             f"DROP SILENT GRAPH <{staging}>")  # fmt: skip
+    store.parent.mkdir(parents=True, exist_ok=True)
+    db = ox.Store(str(store))
+    for left in (staging, taken):  # left by a run that stopped half-way
+        if db.contains_named_graph(ox.NamedNode(left)):
+            db.remove_graph(ox.NamedNode(left))
+    held = graph_count(db, graph)
+    if held + added.count("\n") - removed.count("\n") != expected:
+        added, removed = everything(), ""
+        script = f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>"
+    elif not added and not removed:
+        return  # the graph is as the change assumes: nothing to write
+    else:
+        script = apply
+    for target, text in ((staging, added), (taken, removed)):
+        if text:
+            db.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.NamedNode(target))  # fmt: skip
+            if graph_count(db, target) != text.count("\n"):
+                db.remove_graph(ox.NamedNode(target))
+                raise InternalError(f"{store}: the staged graph {target} does not hold the "
+                                    f"{text.count(chr(10))} triples written: the graph "
+                                    f"{graph} was kept; please report it")  # fmt: skip
+    db.update(script)
+    db.flush()
+    del db
+
+
+def graph_lines(store: Path, name: str) -> set[str]:
+    """The N-Triples lines of the named graph ``ids.graph(name)`` of ``store`` (none: empty)."""
+    db = ox.Store.read_only(str(store))
+    graph = ox.NamedNode(str(ids.graph(name)))
+    if not db.contains_named_graph(graph):
+        return set()
+    text = db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    del db
+    return {line for line in text.decode("utf-8").split("\n") if line}
+
+
+def canonical_lines(text: str) -> set[str]:
+    """N-Triples ``text`` parsed strictly and written again as Oxigraph writes it (a set)."""
+    quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    out = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)
+    assert out is not None
+    return {line for line in out.decode("utf-8").split("\n") if line}

@@ -346,6 +346,7 @@ def bill_graph(number: int) -> URIRef:
 
 NATIONAL_GRAPH = graph("national")
 HISTORY_GRAPH = graph("history")  # every version of the laws `legigraph ingest history` read
+ORDINANCE_GRAPH = graph("ordinances")  # the ordinances of `legigraph ingest ordinances`
 
 
 # --- what `legigraph dump` publishes, and the endpoint ----------------------------------

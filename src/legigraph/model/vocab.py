@@ -51,7 +51,10 @@ class LG(DefinedNamespace):
     category: URIRef  # category
     changedIn: URIRef  # changed in
     citedByCount: URIRef  # cited-by count
+    citesFormerName: URIRef  # cites under a former name
     citesLaw: URIRef  # cites law
+    citesMissingProvision: URIRef  # cites missing provision
+    citesRepealedLaw: URIRef  # cites repealed law
     citingLawCount: URIRef  # citing-law count
     classifiedUnder: URIRef  # classified under
     classifies: URIRef  # classifies

@@ -66,20 +66,43 @@ def is_statute(name: str) -> bool:
     return len(parts) == 3 and parts[0] == "kr" and parts[2].endswith(".md")
 
 
+def is_ordinance(name: str) -> bool:
+    """A file of the ordinance-kr layout: ``{지자체}/{기관}/{조례|규칙}/{name}/본문.md``."""
+    parts = name.split("/")
+    return len(parts) == 5 and parts[2] in ("조례", "규칙") and parts[4] == "본문.md"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which files of a checkout or archive are the corpus: a glob and a name test."""
+
+    glob: str
+    accepts: Callable[[str], bool]
+    hint: str
+
+
+STATUTES = Layout("kr/*/*.md", is_statute, _HINT)
+ORDINANCES = Layout("*/*/*/*/본문.md", is_ordinance, "give an ordinance-kr checkout "
+                    "({지자체}/{기관}/{조례|규칙}/{name}/본문.md) or an archive of "
+                    "one")  # fmt: skip
+
+
 def list_corpus(
-    source: Path, limits: Limits | None = None, advance: Progress | None = None
-) -> tuple[list[Member], str]:
-    """The statute files of ``source`` in sorted order, and the input hash.
+    source: Path, limits: Limits | None = None, advance: Progress | None = None,
+    layout: Layout = STATUTES,
+) -> tuple[list[Member], str]:  # fmt: skip
+    """The corpus files of ``source`` in sorted order, and the input hash.
 
     A directory hashes its sorted file list with sizes; an archive hashes its bytes.
     ``advance(done, total)`` follows the reading of an archive (compressed bytes).
+    ``layout`` says which files are the corpus (the statutes by default).
     """
     limits = limits or Limits()
     if source.is_dir():
-        return _directory(source, limits)
+        return _directory(source, limits, layout)
     if not source.is_file():
         raise InputError(source, "no such file or directory", "check the path")
-    return _archive(source, limits, advance or (lambda done, total: None))
+    return _archive(source, limits, advance or (lambda done, total: None), layout)
 
 
 def _too_big(where: Path | str, name: str, size: str, limit: int, flag: str) -> InputError:
@@ -89,11 +112,13 @@ def _too_big(where: Path | str, name: str, size: str, limit: int, flag: str) -> 
                       f"raise it with {flag} N (MiB) if the input is genuine")  # fmt: skip
 
 
-def _directory(source: Path, limits: Limits) -> tuple[list[Member], str]:
+def _directory(source: Path, limits: Limits, layout: Layout) -> tuple[list[Member], str]:
     root = source.resolve()
-    files = sorted(root.glob("kr/*/*.md"))
+    files = sorted(
+        p for p in root.glob(layout.glob) if layout.accepts(p.relative_to(root).as_posix())
+    )
     if not files:
-        raise InputError(source, "no kr/*/*.md files here", _HINT)
+        raise InputError(source, f"no {layout.glob} files here", layout.hint)
     digest = hashlib.sha256()
     members = []
     total = 0
@@ -237,7 +262,9 @@ _NOT_READ = {
 }  # fmt: skip
 
 
-def _archive(source: Path, limits: Limits, advance: Progress) -> tuple[list[Member], str]:
+def _archive(
+    source: Path, limits: Limits, advance: Progress, layout: Layout
+) -> tuple[list[Member], str]:
     data: dict[str, bytes] = {}
     refused: dict[str, str] = {}
     total = 0
@@ -255,7 +282,7 @@ def _archive(source: Path, limits: Limits, advance: Progress) -> tuple[list[Memb
                                          "corpus (an absolute path or '..'): the archive is "
                                          "refused, nothing was ingested",
                                          "unpack nothing from it")  # fmt: skip
-                    if not is_statute(name):
+                    if not layout.accepts(name):
                         continue
                     if not info.isreg():
                         what = _NOT_READ.get(info.type, f"a member of type {info.type!r}")
@@ -293,7 +320,7 @@ def _archive(source: Path, limits: Limits, advance: Progress) -> tuple[list[Memb
             hint = "give statutes-kr.tar.xz (xz-compressed tar) or its unpacked directory"
             raise InputError(source, f"unreadable archive: {err}", hint) from err
     if not data and not refused:
-        raise InputError(source, "no kr/*/*.md members in the archive", "check the archive")
+        raise InputError(source, f"no {layout.glob} members in the archive", "check the archive")
     members = [Member(n, len(data[n]), _reader(data[n])) for n in data]
     members += [Member(n, 0, _refused, problem) for n, problem in refused.items()]
     return sorted(members, key=lambda m: m.name), "sha256:" + counted.hash.hexdigest()
