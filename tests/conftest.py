@@ -5,11 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 from legigraph.build import BuildResult, build
 from legigraph.paths import Layout
+from legigraph.query.engines import OxigraphEngine, RdflibEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -34,3 +36,28 @@ def graph(built: BuildResult) -> Graph:
     g = Graph()
     g.parse(built.out_dir / "legigraph.nt", format="nt")
     return g
+
+
+def fixture_corpus(dest: Path) -> Path:
+    """The small real statute corpus of the national tests, copied under ``dest``.
+
+    The fixture statutes, four committed laws (민법, 고등교육법, 지속가능발전 기본법,
+    특정연구기관 육성법) and one real family (서예진흥에 관한 법률 …); its name index is
+    tests/fixtures/corpus-cross/index_all_laws.csv.
+    """
+    fixtures = ROOT / "tests" / "fixtures"
+    external = ROOT / "data" / "external" / "legalize-kr"
+    for source in (fixtures / "corpus", fixtures / "corpus-cross", external):
+        for law in (source / "kr").iterdir():
+            if law.name != "깨진법":
+                shutil.copytree(law, dest / "kr" / law.name)
+    return dest
+
+
+def store_engines(store: Path) -> tuple[OxigraphEngine, RdflibEngine]:
+    """The embedded ``store``, and rdflib over the same quads (the two engines compared)."""
+    oxigraph = OxigraphEngine.open(store)
+    quads = ox.Store.read_only(str(store)).dump(format=ox.RdfFormat.N_QUADS)
+    dataset = Dataset()
+    dataset.parse(data=quads, format="nquads")
+    return oxigraph, RdflibEngine(dataset)

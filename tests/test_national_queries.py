@@ -8,12 +8,10 @@ checked by hand: they are the golden results of the national queries.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -21,7 +19,7 @@ from legigraph.build import BuildResult
 from legigraph.ingest import ingest_statutes
 from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved, run_text
 from legigraph.query.saved import Result, SavedQuery, load_queries
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fixture_corpus, store_engines
 
 FIXTURES = ROOT / "tests" / "fixtures"
 LAW = "https://w3id.org/legigraph/eli/kr/law/"
@@ -31,15 +29,7 @@ QUERIES = {q.id: q for q in load_queries(ROOT / "queries").values() if q.target 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -> Path:
-    corpus = tmp_path_factory.mktemp("corpus")
-    for source in (
-        FIXTURES / "corpus",
-        FIXTURES / "corpus-cross",
-        ROOT / "data/external/legalize-kr",
-    ):
-        for law in (source / "kr").iterdir():
-            if law.name != "깨진법":
-                shutil.copytree(law, corpus / "kr" / law.name)
+    corpus = fixture_corpus(tmp_path_factory.mktemp("corpus"))
     path = corpus.parent / "store"
     index = FIXTURES / "corpus-cross" / "index_all_laws.csv"
     ingest_statutes(corpus, path, index, quiet=True, bill=built.out_dir / "legigraph.nt")
@@ -48,11 +38,7 @@ def store(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -> Path:
 
 @pytest.fixture(scope="module")
 def engines(store: Path) -> tuple[OxigraphEngine, RdflibEngine]:
-    oxigraph = OxigraphEngine.open(store)
-    quads = ox.Store.read_only(str(store)).dump(format=ox.RdfFormat.N_QUADS)
-    dataset = Dataset()
-    dataset.parse(data=quads, format="nquads")
-    return oxigraph, RdflibEngine(dataset)
+    return store_engines(store)
 
 
 def run(
@@ -90,6 +76,8 @@ def test_every_national_query_is_tested() -> None:
         "national-cited-by", "national-most-cited-provisions", "national-most-cited-laws",
         "national-citation-paths", "national-laws-by-ministry", "national-bill-shared-citations",
         "national-delegation-chain",
+        # on the ordinance graph too: tests/test_ordinances.py
+        "ordinance-cited-by", "ordinance-stale-references", "ordinance-national-basis",
     }  # fmt: skip
     assert set(QUERIES) == tested
 
