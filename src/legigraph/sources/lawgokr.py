@@ -23,6 +23,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 from xml.etree.ElementTree import Element
@@ -272,23 +273,6 @@ def _statute_article(unit: Element, source: str) -> Provision:
     return article
 
 
-def parse_law_detail(xml: bytes, source: str, mst: str | None = None) -> LawText:
-    """A statute version from ``lawService.do?target=law|eflaw&type=XML``."""
-    root = _parse_xml(xml, source)
-    if root.tag not in ("법령", "law", "Law"):
-        raise ApiError(source, f"<{root.tag}> is not a 법령 detail", "ask target=law or eflaw")
-    meta = _meta(root.find("기본정보"))
-    if mst and not meta.get("법령일련번호"):
-        meta["법령일련번호"] = mst
-    provisions = [
-        _statute_article(unit, source)
-        for unit in root.iterfind("조문/조문단위")
-        if _text(unit, "조문여부") != "전문"  # 장·절 headings are not modelled
-    ]
-    provisions.extend(_addenda(root.iterfind("부칙"), source))
-    return _law_text(source, xml, meta, meta.get("법령명_한글", ""), provisions)
-
-
 def _ordinance_article(jo: Element, source: str) -> Provision:
     lines = _raw(jo, "조내용").strip().splitlines() or [""]
     heading, lines[0] = _split_head(lines[0])
@@ -304,21 +288,55 @@ def _ordinance_article(jo: Element, source: str) -> Provision:
     return article
 
 
+def parse_law_detail(xml: bytes, source: str, mst: str | None = None) -> LawText:
+    """A statute version from ``lawService.do?target=law|eflaw&type=XML``."""
+    return _parse_detail(xml, source, mst, _STATUTE)
+
+
 def parse_ordinance_detail(xml: bytes, source: str, mst: str | None = None) -> LawText:
     """An ordinance version from ``lawService.do?target=ordin&type=XML``."""
+    return _parse_detail(xml, source, mst, _ORDINANCE)
+
+
+@dataclass(frozen=True)
+class _Detail:
+    """Where a ``lawService.do`` detail answer keeps what ``_parse_detail`` reads."""
+
+    what: str  # 법령 or 자치법규
+    roots: tuple[str, ...]  # the root elements it may have
+    ask: str  # the request that gives it (for the error)
+    info: str  # the element of its metadata
+    serial: str  # the metadata key of the version's serial number (MST)
+    title: str  # the metadata key of the title
+    units: str  # the path of the article elements
+    heading_flag: str  # 조문여부's value on 장·절 headings (not modelled)
+    article: Callable[[Element, str], Provision]
+
+
+_STATUTE = _Detail(
+    "법령", ("법령", "law", "Law"), "target=law or eflaw", "기본정보", "법령일련번호",
+    "법령명_한글", "조문/조문단위", "전문", _statute_article,
+)  # fmt: skip
+_ORDINANCE = _Detail(
+    "자치법규", ("LawService", "자치법규"), "target=ordin", "자치법규기본정보",
+    "자치법규일련번호", "자치법규명", "조문/조", "N", _ordinance_article,
+)  # fmt: skip
+
+
+def _parse_detail(xml: bytes, source: str, mst: str | None, kind: _Detail) -> LawText:
     root = _parse_xml(xml, source)
-    if root.tag not in ("LawService", "자치법규"):
-        raise ApiError(source, f"<{root.tag}> is not a 자치법규 detail", "ask target=ordin")
-    meta = _meta(root.find("자치법규기본정보"))
-    if mst and not meta.get("자치법규일련번호"):
-        meta["자치법규일련번호"] = mst
+    if root.tag not in kind.roots:
+        raise ApiError(source, f"<{root.tag}> is not a {kind.what} detail", f"ask {kind.ask}")
+    meta = _meta(root.find(kind.info))
+    if mst and not meta.get(kind.serial):
+        meta[kind.serial] = mst
     provisions = [
-        _ordinance_article(jo, source)
-        for jo in root.iterfind("조문/조")
-        if _text(jo, "조문여부") != "N"  # 장·절 headings are not modelled
+        kind.article(unit, source)
+        for unit in root.iterfind(kind.units)
+        if _text(unit, "조문여부") != kind.heading_flag
     ]
     provisions.extend(_addenda(root.iterfind("부칙"), source))
-    return _law_text(source, xml, meta, meta.get("자치법규명", ""), provisions)
+    return _law_text(source, xml, meta, meta.get(kind.title, ""), provisions)
 
 
 def parse_search(xml: bytes, source: str) -> list[dict[str, str]]:
