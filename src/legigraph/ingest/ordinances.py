@@ -42,7 +42,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from legigraph.errors import InputError, InternalError
-from legigraph.ingest.network import CorpusTexts, take
+from legigraph.ingest.network import CorpusTexts, OnError, take
 from legigraph.ingest.statute import Parsed, parsed_members
 from legigraph.ingest.store import (
     NATIONAL_GRAPH,
@@ -122,7 +122,7 @@ def ingest_ordinances(
     store: Path,
     index_path: Path | None = None,
     *,
-    on_error: str = "skip",
+    on_error: OnError | str = OnError.SKIP,
     quiet: bool = False,
     workers: int = 0,
     limits: Limits | None = None,
@@ -135,8 +135,7 @@ def ingest_ordinances(
     the loaded graph disagrees with what was written. Either way the store is as it was.
     """
     workers = workers or os.cpu_count() or 1
-    if on_error not in ("skip", "stop"):
-        raise ValueError(f"on_error must be skip or stop, not {on_error!r}")
+    on_error = OnError(on_error)  # ValueError for anything but skip or stop
     store = store.resolve()
     if not (store.is_dir() and manifest_path(store).is_file()):
         raise InputError(store, "no national store here", "build it first with `legigraph "
@@ -202,7 +201,7 @@ def ingest_ordinances(
 
 
 def _parse(
-    members: list[Member], on_error: str, quiet: bool, workers: int
+    members: list[Member], on_error: OnError, quiet: bool, workers: int
 ) -> tuple[list[Parsed], list[str], list[str]]:
     """Every ordinance in scope read and mapped (skipped ones listed, or raised with stop)."""
     out: list[Parsed] = []
