@@ -40,11 +40,13 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import URIRef
+from rdflib.namespace import DCTERMS
 
 from legigraph.errors import InputError, InternalError
 from legigraph.ingest.network import CorpusTexts, OnError, take
 from legigraph.ingest.statute import Parsed, parsed_members
 from legigraph.ingest.store import (
+    BILL_GRAPH,
     NATIONAL_GRAPH,
     canonical_lines,
     count_pattern,
@@ -67,6 +69,8 @@ from legigraph.sources.corpus import ORDINANCES, Limits, Member, list_corpus
 
 ORDINANCE_GRAPH = str(ids.ORDINANCE_GRAPH)
 _LAW = str(ids.national_law("0"))[:-1]  # …/eli/kr/law/
+_BILL_DOCUMENTS = (f"SELECT ?doc ?sha ?id WHERE {{ GRAPH <{BILL_GRAPH}> {{ ?doc "
+                   f"<{LG.sha256}> ?sha ; <{DCTERMS.identifier}> ?id }} }}")  # fmt: skip
 _SUBDIVISIONS = (f"SELECT ?s WHERE {{ GRAPH <{NATIONAL_GRAPH}> {{ ?s a "
                  f"<{ELI.LegalResourceSubdivision}> }} }}")  # fmt: skip
 
@@ -173,6 +177,7 @@ def ingest_ordinances(
         lines = canonical_lines(text)
     except SyntaxError as err:  # a bug of the writer, not of the input
         raise InternalError(f"the ordinance graph does not parse: {err}") from err
+    lines = _one_identifier(store, lines)
     triples = len(lines)
     timings["link"] = time.perf_counter() - clock
 
@@ -315,6 +320,27 @@ def _stale(
         out.append(("repealed law", str(LG.citesRepealedLaw), work,
                     f"「{record.name}」 ({record.law_id}) was repealed {dates.repealed} "
                     f"({dates.repealed_evidence})"))  # fmt: skip
+    return out
+
+
+def _one_identifier(store: Path, lines: set[str]) -> set[str]:
+    """``lines`` with the bill graph's dcterms:identifier for the documents it describes too.
+
+    The bill build names a committed copy of an ordinance version by its path under data/
+    (external/ordinance-kr/…); the same bytes (the same lg:sha256) read from a checkout get
+    the same document IRI, and in one store a document has one identifier.
+    """
+    db = ox.Store.read_only(str(store))
+    rows = cast(ox.QuerySolutions, db.query(_BILL_DOCUMENTS))
+    theirs = {(row[0], row[1]): row[2] for row in rows}
+    del db
+    out = set(lines)
+    for (doc, sha), identifier in theirs.items():
+        if f"{doc} <{LG.sha256}> {sha} ." not in out:
+            continue  # not a document of this graph, or other bytes
+        ours = [line for line in out if line.startswith(f"{doc} <{DCTERMS.identifier}> ")]
+        out.difference_update(ours)
+        out.add(f"{doc} <{DCTERMS.identifier}> {identifier} .")
     return out
 
 
