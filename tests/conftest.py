@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal
+from rdflib.namespace import XSD
+from rdflib.term import Node
 
 from legigraph.build import BuildResult, build
 from legigraph.paths import Layout
 from legigraph.query.engines import OxigraphEngine, RdflibEngine
+from legigraph.query.saved import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -61,3 +64,15 @@ def store_engines(store: Path) -> tuple[OxigraphEngine, RdflibEngine]:
     dataset = Dataset()
     dataset.parse(data=quads, format="nquads")
     return oxigraph, RdflibEngine(dataset)
+
+
+def plain_term(term: Node) -> Node:
+    """xsd:string literals as simple literals (the same term in RDF 1.1; not in rdflib)."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+def plain_rows(result: Result) -> list[dict[str, Node]]:
+    """A result's rows with :func:`plain_term` terms: what two engines must agree on."""
+    return [{k: plain_term(v) for k, v in row.items()} for row in result.rows]

@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.term import Node
 
 from legigraph.build import BuildResult
 from legigraph.ingest import ingest_statutes
 from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved, run_text
 from legigraph.query.saved import Result, SavedQuery, load_queries
-from tests.conftest import ROOT, fixture_corpus, store_engines
+from tests.conftest import ROOT, fixture_corpus, plain_rows, store_engines
 
 FIXTURES = ROOT / "tests" / "fixtures"
 LAW = "https://w3id.org/legigraph/eli/kr/law/"
@@ -55,16 +54,10 @@ def run(
     result = run_saved(engines[0], query, params or None)
     if compare:
         baseline = run_saved(engines[1], query, params or None)
-        rows = [[{k: _plain(v) for k, v in r.items()} for r in x.rows] for x in (result, baseline)]
-        assert rows[0] == rows[1], f"{qid}: Oxigraph and rdflib differ"
+        assert plain_rows(result) == plain_rows(baseline), f"{qid}: Oxigraph and rdflib differ"
     return result
 
 
-def _plain(term: Node) -> Node:
-    """xsd:string literals as simple literals (the same term in RDF 1.1; not in rdflib)."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
-    return term
 
 
 def column(result: Result, name: str) -> list[str]:

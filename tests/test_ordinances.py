@@ -31,14 +31,16 @@ from legigraph.model import ids
 from legigraph.model.namespaces import LG
 from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved
 from legigraph.query.saved import Result, load_queries
-from tests.conftest import ROOT, fixture_corpus, store_engines
+from tests.conftest import ROOT, fixture_corpus, plain_rows, store_engines
 
 FIXTURES = ROOT / "tests" / "fixtures"
 ORDINANCES = FIXTURES / "ordinances"
+LAWS = FIXTURES / "ordinance-laws"  # 노숙인 등의 복지 및 자립지원에 관한 법률, with the index
 SEOUL = "서울특별시/_본청/조례"
 LAW = "https://w3id.org/legigraph/eli/kr/law/"
 ORDIN = "https://w3id.org/legigraph/eli/kr-11/ordin/"
 FUTURE, CALL_CENTRE, SUSTAINABLE, CARERS = "2229686", "2169501", "2171771", "2223154"
+WELFARE = "2017941"  # 서울특별시 개인운영 사회복지시설 지원 조례
 QUERIES = load_queries(ROOT / "queries")
 # graphs of other ingests, which an ordinance ingest must leave as they are
 OTHERS = [str(ids.HISTORY_GRAPH), str(ids.graph("effects"))]
@@ -56,8 +58,10 @@ def _graph_counts(store: Path) -> dict[str, int]:
 def national(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -> Path:
     """The national store without ordinances, with a marker in two other graphs."""
     corpus = fixture_corpus(tmp_path_factory.mktemp("corpus"))
+    # and one more real law, cited by an ordinance's 부칙 under provisions it has no longer
+    shutil.copytree(LAWS / "kr", corpus / "kr", dirs_exist_ok=True)
     path = corpus.parent / "national-store"
-    index = FIXTURES / "corpus-cross" / "index_all_laws.csv"
+    index = LAWS / "index_all_laws.csv"
     ingest_statutes(corpus, path, index, quiet=True, bill=built.out_dir / "legigraph.nt",
                     workers=1)  # fmt: skip
     db = ox.Store(str(path))
@@ -94,7 +98,7 @@ def run(engines: tuple[OxigraphEngine, RdflibEngine], qid: str, **params: str) -
     query = QUERIES[qid]
     result = run_saved(engines[0], query, params or None)
     baseline = run_saved(engines[1], query, params or None)
-    assert [r for r in result.rows] == [r for r in baseline.rows], f"{qid}: engines differ"
+    assert plain_rows(result) == plain_rows(baseline), f"{qid}: Oxigraph and rdflib differ"
     return result
 
 
@@ -105,7 +109,7 @@ def column(result: Result, name: str) -> list[str]:
 def test_the_ordinances_are_read_and_linked(store: Path) -> None:
     manifest = json.loads(ordinance_manifest_path(store).read_text(encoding="utf-8"))
     counts = manifest["counts"]
-    assert counts["ordinances"] == counts["files"] == 4 and counts["skipped"] == 0
+    assert counts["ordinances"] == counts["files"] == 5 and counts["skipped"] == 0
     assert counts["citations_resolved"] == counts["citations_by_status"]["resolved"] > 0
     assert counts["citations_found"] == sum(counts["citations_by_status"].values())
     assert counts["cites_national"] + counts["cites_ordinance"] == counts["citations_resolved"]
@@ -117,7 +121,7 @@ def test_the_ordinances_are_read_and_linked(store: Path) -> None:
                            f"<https://w3id.org/legigraph/ontology#localLawSerialNumber> "
                            '"1915179" }')  # fmt: skip
     del db
-    assert (works, serial) == (4, 1)
+    assert (works, serial) == (5, 1)
     # what the linker could not resolve is listed with its reason: 「지방공무원법」 is not
     # in the fixture index
     assert any("「지방공무원법」" in line for line in manifest["unresolved"])
@@ -135,7 +139,7 @@ def test_only_the_ordinance_graph_changes(national: Path, tmp_path: Path) -> Non
     assert {g: n for g, n in after.items() if g != ORDINANCE_GRAPH} == before
     assert after[ORDINANCE_GRAPH] == first.manifest["counts"]["triples"]
     assert first.manifest["counts"]["ordinances"] == 1
-    # a re-run with all four replaces the ordinance graph, and only it
+    # a re-run with all five replaces the ordinance graph, and only it
     second = ingest_ordinances(ORDINANCES, store, quiet=True, workers=1)
     again = _graph_counts(store)
     assert {g: n for g, n in again.items() if g != ORDINANCE_GRAPH} == before
@@ -145,7 +149,7 @@ def test_only_the_ordinance_graph_changes(national: Path, tmp_path: Path) -> Non
     third = ingest_ordinances(ORDINANCES, store, quiet=True, workers=1)
     assert third.manifest["checks"]["added"] == third.manifest["checks"]["removed"] == 0
     assert _graph_counts(store) == again
-    assert store_counts(store)["national_laws"] == 12
+    assert store_counts(store)["national_laws"] == 13
 
 
 def _broken(tmp_path: Path) -> Path:
@@ -186,8 +190,8 @@ def test_the_cli_reports_the_figures(national: Path, tmp_path: Path,
     store = _copy_store(national, tmp_path)
     assert main(["ingest", "ordinances", str(ORDINANCES), "--store", str(store), "-q"]) == 0
     out = capsys.readouterr().out
-    assert "ingested 4 of 4 ordinance files" in out and "citations found: " in out
-    assert "stale references: " in out
+    assert "ingested 5 of 5 ordinance files" in out and "citations found: " in out
+    assert "stale references: 2, missing provision 2" in out
 
 
 def test_impact_of_a_national_amendment(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
@@ -225,5 +229,18 @@ def test_the_bill_ordinance_rests_on(engines: tuple[OxigraphEngine, RdflibEngine
 
 
 def test_stale_references(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
+    # 부칙 <제5682호> 제2조 (2014): 「노숙인 등의 복지 및 자립지원에 관한 법률」제16조 제2호부터
+    # 제4호까지; today's 제16조 lists them under its 제1항 (제16조제1항제2호 …). 제3호 is in
+    # the range but not a citation of its own (the reader takes a range's ends).
+    # 「정신보건법」 제16조 제1항 in the same article: not in the fixture index, unresolved.
     result = run(engines, "ordinance-stale-references")
-    assert result.rows == []
+    rows = [(str(r["kind"]), str(r["citing"]), str(r["cited"]), str(r["law_ko"]))
+            for r in result.rows]  # fmt: skip
+    citing = ORDIN + WELFARE + "/addendum_5682/art_2"
+    law = "노숙인 등의 복지 및 자립지원에 관한 법률"
+    assert rows == [
+        ("missing provision", citing, LAW + "011408/art_16/item_2", law),
+        ("missing provision", citing, LAW + "011408/art_16/item_4", law),
+    ]
+    assert str(result.rows[0]["ordinance_ko"]) == "서울특별시 개인운영 사회복지시설 지원 조례"
+    assert "「정신보건법」 제16조 제1항" in str(result.rows[0]["text_ko"])
