@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tarfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -244,3 +245,13 @@ def test_stale_references(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
     ]
     assert str(result.rows[0]["ordinance_ko"]) == "서울특별시 개인운영 사회복지시설 지원 조례"
     assert "「정신보건법」 제16조 제1항" in str(result.rows[0]["text_ko"])
+
+
+def test_an_archive_gives_the_same_graph(national: Path, store: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "ordinances.tar.xz"
+    with tarfile.open(archive, "w:xz") as tar:
+        tar.add(ORDINANCES / "서울특별시", arcname="서울특별시")
+    copy = _copy_store(national, tmp_path)
+    result = ingest_ordinances(archive, copy, quiet=True, workers=1)
+    assert result.manifest["counts"]["ordinances"] == 5
+    assert _graph_counts(copy)[ORDINANCE_GRAPH] == _graph_counts(store)[ORDINANCE_GRAPH]
