@@ -18,7 +18,7 @@ LAYERS = [
     {"sources", "amendments"},
     {"link", "shacl", "query"},
     {"stores"},
-    {"build", "ingest", "validate", "reason"},
+    {"build", "ingest", "effects", "validate", "reason"},
     {"cli", "serve", "draft", "history", "register", "__main__", "legigraph"},
 ]
 LONG = 500

@@ -123,6 +123,8 @@ MINTED = {
     "ConceptScheme": [ids.concept_scheme("ai-technique")],
     "Concept": [ids.concept("ai-technique", "chatbot")],
     "DraftAmendment": [ids.bill_amendment(ids.bill(2024, 1544), 1)],
+    "NationalAmendingAct": [ids.national_amending_act("001720", 11690)],
+    "NationalAmendment": [ids.amendment(ids.national_amending_act("001720", 11690), 1)],
     "SourceDocument": [ids.SEED],
 }
 
