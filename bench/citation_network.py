@@ -6,7 +6,7 @@
 PATH is legalize-kr's statute corpus: ``statutes-kr.tar.xz`` (read as a stream, one member
 at a time), or a directory holding ``kr/`` or the ``kr`` directory itself. Every provision
 text of every statute is scanned with ``find_citations``; each citation is resolved with
-the rules of ``link._resolve_one``:
+the rules of ``link.resolve_one``:
 
 * explicit 「…」 names: ``LawIndex.resolve`` with ``index_all_laws.csv`` as of the citing
   file's 시행일자;
@@ -47,9 +47,10 @@ from typing import Any
 from legigraph.errors import InputError
 from legigraph.link.citations import Citation, find_citations, format_citation
 from legigraph.link.resolve import LawIndex, LawRecord, read_law_index
+from legigraph.model.records import LawText
 from legigraph.model.text import nfc
 from legigraph.paths import Layout
-from legigraph.sources.ordinance import LawText, read_law_text
+from legigraph.sources.ordinance import read_law_text
 
 RELATIONS = ("explicit", "same-law", "self", "alias", "decree", "same-article", "same-paragraph")
 SAMPLED = ("explicit", "same-law", "self")

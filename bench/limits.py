@@ -23,8 +23,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from legigraph.paths import Layout
-from legigraph.query.limits import Limits, QueryPool, StoreDir, _evaluate, _result
+from legigraph.query.limits import Limits, QueryPool, StoreDir, answer_result
 from legigraph.query.saved import QueryTimeout, bind, load_queries
+from legigraph.query.wire import evaluate
 
 ROWS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10000"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -61,7 +62,7 @@ def main() -> int:
                 runs = args.runs if label != "10k rows" else max(5, args.runs // 20)
 
                 def inline_run(t: str = text, h: Any = handle, n: str = name) -> object:
-                    return _result(("ok", _evaluate(h, t, limits.max_rows)), t, 0, n)
+                    return answer_result(("ok", evaluate(h, t, limits.max_rows)), t, 0, n)
 
                 def pooled_run(t: str = text, p: QueryPool = pool) -> object:
                     return p.run(t, limits)

@@ -41,8 +41,9 @@ from legigraph.link.citations import find_citations
 from legigraph.link.citing import citable_text
 from legigraph.link.resolve import LawIndex, normalise_name, read_law_index
 from legigraph.link.resolver import with_tables
+from legigraph.model.records import LawText
 from legigraph.paths import Layout
-from legigraph.sources.ordinance import LawText, read_law_bytes
+from legigraph.sources.ordinance import read_law_bytes
 
 LAYOUT = Layout.default()
 INDEX_CSV = LAYOUT.data / "external" / "legalize-kr" / "index_all_laws.csv"

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from legigraph.errors import InputError
+from legigraph.model.records import LawText
 from legigraph.sources.lawgokr import (
     ApiError,
     LawGoKrClient,
@@ -28,7 +29,7 @@ from legigraph.sources.lawgokr import (
     parse_ordinance_detail,
     parse_search,
 )
-from legigraph.sources.ordinance import LawText, read_law_text, version_metadata
+from legigraph.sources.ordinance import read_law_text, version_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).parent / "fixtures" / "lawgokr"

@@ -25,7 +25,7 @@ from legigraph.build import BuildResult
 from legigraph.cli import main
 from legigraph.errors import InputError, InternalError
 from legigraph.io import format_size
-from legigraph.query import limits
+from legigraph.query import limits, worker
 from legigraph.query.engines import OxigraphEngine, RdflibEngine
 from legigraph.query.limits import Limits, QueryPool, StoreDir, parse_size
 from legigraph.query.saved import QueryError, QueryMemoryLimit, QueryTimeout
@@ -262,7 +262,7 @@ def test_engine_failures_are_internal_errors(graph: Graph, monkeypatch: pytest.M
     def broken(*_: object) -> None:
         raise RuntimeError("the engine broke")
 
-    monkeypatch.setattr(limits, "_evaluate", broken)  # forked workers inherit the patch
+    monkeypatch.setattr(worker, "evaluate", broken)  # forked workers inherit the patch
     with QueryPool(graph) as pool, pytest.raises(InternalError, match="the engine broke") as err:
         pool.run("ASK {}")
     assert "in the query worker" in str(err.value.__cause__)
@@ -271,7 +271,7 @@ def test_engine_failures_are_internal_errors(graph: Graph, monkeypatch: pytest.M
     def crash(*_: object) -> None:
         os.abort()
 
-    monkeypatch.setattr(limits, "_evaluate", crash)
+    monkeypatch.setattr(worker, "evaluate", crash)
     with QueryPool(graph) as pool:
         with pytest.raises(InternalError, match=r"worker died \(exit -6\)"):
             pool.run("ASK {}")

@@ -10,7 +10,7 @@ from rdflib.namespace import OWL, RDFS
 
 from legigraph.build import BuildResult
 from legigraph.link.citations import find_citations
-from legigraph.link.linker import NationalTexts, _resolve_one, committed_texts, law_index
+from legigraph.link.linker import NationalTexts, committed_texts, law_index, resolve_one
 from legigraph.link.resolve import normalise_name
 from legigraph.model import ids
 from legigraph.model.namespaces import ELI, LG
@@ -59,7 +59,7 @@ def test_unknown_name_is_unresolved_with_reason() -> None:
 
 def resolve_text(text: str) -> tuple[str, str, str]:
     cit = find_citations(text)[0]
-    row, _ = _resolve_one(cit, None, INDEX, TEXTS, "2023-05-22", "test", URIRef("urn:x"))
+    row, _ = resolve_one(cit, None, INDEX, TEXTS, "2023-05-22", "test", URIRef("urn:x"))
     return row.status, row.target, row.reason
 
 

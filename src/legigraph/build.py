@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, XSD
+from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import Node
 
 from legigraph.errors import InputError
@@ -37,8 +37,10 @@ from legigraph.link.linker import (
     link,
 )
 from legigraph.model import ids
+from legigraph.model.documents import describe_document, describe_version
 from legigraph.model.literals import canonical_graph
-from legigraph.model.namespaces import ELI, KOREAN, LG, SCHEMA, bind_prefixes
+from legigraph.model.namespaces import ELI, LG, SCHEMA, bind_prefixes
+from legigraph.model.provisions import to_graph
 from legigraph.paths import Layout
 from legigraph.sources import ordinance, tables
 from legigraph.sources.lawgokr import ApiError, LawGoKrClient
@@ -90,13 +92,9 @@ def _sources(layout: Layout) -> dict[str, Any]:
 
 def _add_seed(graph: Graph, layout: Layout, spec: dict[str, Any]) -> None:
     seed_path = layout.data / spec["file"]
-    doc = ids.source_document(spec["name"])
-    graph.add((doc, RDF.type, FOAF.Document))
-    graph.add((doc, RDF.type, PROV.Entity))
-    graph.add((doc, DCTERMS.title, Literal(spec["title_ko"], lang="ko")))
-    graph.add((doc, DCTERMS.title, Literal(spec["title_en"], lang="en")))
-    graph.add((doc, DCTERMS.identifier, Literal(spec["file"])))
-    graph.add((doc, LG.sha256, Literal(_sha256(seed_path))))
+    titles = [Literal(spec["title_ko"], lang="ko"), Literal(spec["title_en"], lang="en")]
+    doc = describe_document(graph, ids.source_document(spec["name"]), titles, spec["file"],
+                            _sha256(seed_path))  # fmt: skip
     lines = seed_path.read_text(encoding="utf-8").splitlines()
     for loc in graph.subjects(LG.sourceDocument, doc):
         first, last = (int(str(graph.value(loc, p))) for p in (LG.firstLine, LG.lastLine))
@@ -126,33 +124,20 @@ def _add_ordinance_texts(graph: Graph, layout: Layout, items: list[dict[str, Any
             )
         work = ids.ordinance(work_id)
         version = ids.ordinance_version(work_id, meta["promulgated"])
-        doc = ids.source_document(item["name"])
-        graph.add((doc, RDF.type, FOAF.Document))
-        graph.add((doc, RDF.type, PROV.Entity))
-        graph.add((doc, DCTERMS.title, Literal(item["title_en"], lang="en")))
-        graph.add((doc, DCTERMS.identifier, Literal(item["file"])))
-        graph.add((doc, LG.sha256, Literal(law.sha256)))
-        if "origin" in item:
-            graph.add((doc, DCTERMS.source, ids.external(item["origin"])))
+        origin = ids.external(item["origin"]) if "origin" in item else None
+        doc = describe_document(graph, ids.source_document(item["name"]),
+                                [Literal(item["title_en"], lang="en")], item["file"],
+                                law.sha256, origin)  # fmt: skip
         for other in item.get("derived_from", []):
             graph.add((doc, PROV.wasDerivedFrom, ids.source_document(other)))
         for fragment in item.get("seed_fragments", []):
             graph.add((doc, PROV.wasDerivedFrom, ids.source_location(ids.SEED, fragment)))
-        graph.add((version, RDF.type, LG.OrdinanceVersion))
-        graph.add((version, ELI.realizes, work))
-        graph.add((work, ELI.is_realized_by, version))
-        graph.add((version, ELI.title, Literal(law.title, lang="ko")))
-        graph.add((version, ELI.language, KOREAN))
-        graph.add((version, ELI.version_date, Literal(meta["promulgated"], datatype=XSD.date)))
-        graph.add((version, ELI.date_publication, Literal(meta["promulgated"], datatype=XSD.date)))
-        graph.add(
-            (version, ELI.first_date_entry_in_force, Literal(meta["in_force"], datatype=XSD.date))
-        )
-        graph.add((version, LG.promulgationNumber, Literal(meta["promulgation_number"])))
-        if "serial" in meta:
-            graph.add((version, LG.localLawSerialNumber, Literal(meta["serial"])))
+        describe_version(graph, work, version, ordinance=True, title=law.title,
+                         promulgated=meta["promulgated"], in_force=meta["in_force"],
+                         promulgation_number=meta["promulgation_number"],
+                         serial=meta.get("serial"))  # fmt: skip
         graph.add((version, PROV.wasDerivedFrom, doc))
-        ordinance.to_graph(law, work, version, graph)
+        to_graph(law, work, version, graph)
         versions.setdefault(work_id, []).append((meta["in_force"], version))
     for chain in versions.values():
         chain.sort()

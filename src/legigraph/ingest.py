@@ -3,7 +3,7 @@
 ``legigraph ingest statutes PATH`` reads every ``kr/*/*.md`` of a legalize-kr checkout, of
 the unpacked ``statutes-kr.tar.xz`` or of the archive itself (streamed, never extracted),
 and writes each statute in the ELI model of the linking step (``link.describe_record`` +
-``ordinance.to_graph``): the work, its current version, every subdivision with its text,
+``model.provisions``): the work, its current version, every subdivision with its text,
 the ministries as ``dcterms:creator`` literals, and the national citation network
 (``eli:cites`` from the citing work-level provision to the cited work or subdivision;
 explicit 「」 citations and 같은 법 only, resolved with the name index as of the citing
@@ -11,9 +11,9 @@ file's 시행일자), with materialised views of it: ``lg:citedByCount`` per cit
 law-level ``lg:citesLaw`` edges and ``lg:citingLawCount`` per law.
 
 Fast path: no rdflib graph is kept. Worker processes (one per CPU) read the files and
-write each statute's N-Triples as strings (``provision_lines``, tested to give the graph
-of the rdflib model code); the parent appends them in corpus order to a temporary file,
-resolves the citations once every statute's provisions are known, and pyoxigraph
+write each statute's N-Triples as text (``model.provisions``, the one mapping of
+provisions, through ``model.triples.nt_line``); the parent appends them in corpus order to
+a temporary file, resolves the citations once every statute's provisions are known, and pyoxigraph
 bulk-loads the file into the named graph ``NATIONAL_GRAPH`` of a fresh store beside the
 target, with the bill-1544 build in ``BILL_GRAPH``. The corpus is read within size bounds
 (``legigraph.sources.corpus``). The fresh store, built in a staging folder beside the target
@@ -39,69 +39,31 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
-from urllib.parse import quote
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from legigraph.errors import InputError, InternalError
 from legigraph.io import atomic_write, replace_directory, staging_dir
 from legigraph.link.citations import Citation, find_citations
 from legigraph.link.citing import citable_text, citing_date
 from legigraph.link.dates import addendum_dates
-from legigraph.link.linker import NationalTexts, _resolve_one, describe_record, law_page
+from legigraph.link.linker import NationalTexts, describe_record, law_page, resolve_one
 from legigraph.link.resolve import LawIndex, LawRecord, read_law_index
 from legigraph.link.resolver import with_tables
 from legigraph.model import ids
-from legigraph.model.namespaces import ELI, LG, SCHEMA
+from legigraph.model.namespaces import ELI, LG
+from legigraph.model.provisions import provision_triples
+from legigraph.model.records import LawText
+from legigraph.model.triples import NTriplesSink, nt_line
 from legigraph.model.worktypes import work_type_code
 from legigraph.paths import Layout
 from legigraph.progress import Advance, progress_bar
 from legigraph.sources.corpus import Limits, Member, list_corpus
-from legigraph.sources.ordinance import LawText, read_law_bytes, subdivision_kind, version_metadata
+from legigraph.sources.ordinance import read_law_bytes, version_metadata
 
 NATIONAL_GRAPH = str(ids.NATIONAL_GRAPH)
 BILL_GRAPH = str(ids.bill_graph(1544))  # the `legigraph build` graph
-_XSD_STRING = str(XSD.string)
-
-
-# --- N-Triples without an rdflib graph ------------------------------------------------------
-
-
-def escape_literal(text: str) -> str:
-    """The N-Triples string body of ``text`` (quotes, backslashes and line breaks escaped)."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-
-
-def nt_term(term: Any) -> str:
-    """One term in N-Triples syntax (rdflib's ``.n3()`` would write long literals in \"\"\")."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        body = f'"{escape_literal(str(term))}"'
-        if term.language:
-            return f"{body}@{term.language}"
-        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
-            return f"{body}^^<{term.datatype}>"
-        return body
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-class NTriplesSink(Graph):
-    """A write-only Graph: ``add`` writes one N-Triples line; nothing is kept in memory."""
-
-    def __init__(self, out: IO[str]):
-        super().__init__()
-        self.out = out
-        self.written = 0
-
-    def add(self, triple: Any) -> NTriplesSink:
-        s, p, o = triple
-        self.out.write(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n")
-        self.written += 1
-        return self
 
 
 # --- input ------------------------------------------------------------------------------
@@ -134,71 +96,6 @@ def statute_record(law: LawText, name: str) -> LawRecord:
 
 
 # --- one statute, in a worker -------------------------------------------------------------
-
-_SUB = {
-    "type": f"<{RDF.type}>", "label": f"<{RDFS.label}>", "number": f"<{ELI.number}>",
-    "kind": f"<{ELI.type_subdivision}>", "part_of": f"<{ELI.is_part_of}>",
-    "has_part": f"<{ELI.has_part}>", "realizes": f"<{ELI.realizes}>",
-    "realized_by": f"<{ELI.is_realized_by}>", "in_version": f"<{LG.inVersion}>",
-    "dc_part_of": f"<{DCTERMS.isPartOf}>", "position": f"<{SCHEMA.position}>",
-    "text": f"<{SCHEMA.text}>", "title": f"<{ELI.title}>", "note": f"<{LG.revisionNote}>",
-    "derived": f"<{PROV.wasDerivedFrom}>", "see_also": f"<{RDFS.seeAlso}>",
-    "subdivision": f"<{ELI.LegalResourceSubdivision}>",
-    "provision_version": f"<{LG.ProvisionVersion}>",
-}  # fmt: skip
-_KIND_IRIS = {
-    kind: f"<{ids.concept('subdivision-type', kind)}>"
-    for kind in ("article", "paragraph", "item", "subitem", "addendum", "preamble", "body")
-}
-
-
-def _ko(text: str) -> str:
-    return f'"{escape_literal(text)}"@ko'
-
-
-def provision_lines(law: LawText, work: str, version: str, page: str) -> list[str]:
-    """The N-Triples of every subdivision of ``law``, as ``ordinance.to_graph`` models them.
-
-    Plus the law.go.kr article links of ``link.describe_record`` (``page`` is the law's
-    page); written as strings, without rdflib terms (tests/test_ingest.py checks that both
-    give the same graph).
-    """
-    t = _SUB
-    out: list[str] = []
-    add = out.append
-    w_law, v_law = f"<{work}>", f"<{version}>"
-    for position, prov in enumerate(law.walk(), start=1):
-        parent = prov.path.rpartition("/")[0]
-        w = f"<{ids.provision_iri(work, prov.path)}>"
-        v = f"<{ids.provision_iri(version, prov.path)}>"
-        w_parent = f"<{ids.provision_iri(work, parent)}>" if parent else w_law
-        v_parent = f"<{ids.provision_iri(version, parent)}>" if parent else v_law
-        label = _ko(prov.label)
-        add(f"{w} {t['type']} {t['subdivision']} .")
-        add(f"{w} {t['kind']} {_KIND_IRIS[subdivision_kind(prov)]} .")
-        if prov.number:  # a preamble or body has none
-            add(f'{w} {t["number"]} "{escape_literal(prov.number)}" .')
-        add(f"{w} {t['label']} {label} .")
-        add(f"{w} {t['part_of']} {w_parent} .")
-        add(f"{w_parent} {t['has_part']} {w} .")
-        add(f"{v} {t['type']} {t['provision_version']} .")
-        add(f"{v} {t['realizes']} {w} .")
-        add(f"{w} {t['realized_by']} {v} .")
-        add(f"{v} {t['in_version']} {v_law} .")
-        add(f"{v} {t['dc_part_of']} {v_parent} .")
-        add(f'{v} {t["position"]} "{position}"^^<{XSD.integer}> .')
-        add(f"{v} {t['label']} {label} .")
-        if prov.text:
-            add(f"{v} {t['text']} {_ko(prov.text)} .")
-        if prov.heading:
-            add(f"{v} {t['title']} {_ko(prov.heading)} .")
-        for marker in prov.markers:
-            add(f"{v} {t['note']} {_ko(marker)} .")
-        add(f"{v} {t['derived']} {v_law} .")
-        if prov.path.startswith("art_") and "/" not in prov.path:
-            add(f"{w} {t['see_also']} <{ids.external(page + '/' + quote(prov.label))}> .")
-    return out
-
 
 @dataclass
 class _Parsed:
@@ -236,7 +133,8 @@ def parse_statute(item: tuple[str, bytes]) -> _Parsed:
     # of two of its lines), and the store's count must match the manifest's. Split on
     # "\n" only: N-Triples escape it, not U+2028 or U+0085, which splitlines() would cut at
     described = [line for line in buffer.getvalue().split("\n") if line]
-    lines = list(dict.fromkeys(described + provision_lines(law, str(work), str(version), page)))
+    provisions = [nt_line(t) for t in provision_triples(law, work, version, page=page)]
+    lines = list(dict.fromkeys(described + provisions))
     parsed = _Parsed(name, "\n".join(lines) + "\n", record)
     parsed.triples = len(lines)
     parsed.addenda = addendum_dates(law)
@@ -550,7 +448,7 @@ def _build(
     edges: set[tuple[str, str]] = set()
     with progress_bar("ingest: link", quiet=quiet, unit="citation") as advance:
         for done, (cit, last, sub, date, where) in enumerate(pending, start=1):
-            row, _ = _resolve_one(cit, last, index, texts, date, where, URIRef(sub))
+            row, _ = resolve_one(cit, last, index, texts, date, where, URIRef(sub))
             status[row.status] += 1
             if row.status == "resolved":
                 edges.add((sub, row.target))

@@ -19,7 +19,8 @@ from legigraph.amendments.grammar import parse_clause
 from legigraph.amendments.model import Clause, Operation
 from legigraph.amendments.tree import Node, Version, from_provisions
 from legigraph.errors import LegigraphError
-from legigraph.sources.ordinance import LawText, read_law_text
+from legigraph.model.records import LawText
+from legigraph.sources.ordinance import read_law_text
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests/fixtures/amendments"

@@ -22,8 +22,9 @@ from legigraph.draft.store import law_from_store
 from legigraph.errors import InputError
 from legigraph.link.resolve import normalise_name
 from legigraph.model import ids
+from legigraph.model.records import LawText
 from legigraph.paths import Layout
-from legigraph.sources.ordinance import LawText, read_law_text, version_metadata
+from legigraph.sources.ordinance import read_law_text, version_metadata
 
 _NUMBER = re.compile(r"^(?:제\s*)?0*(\d+)\s*호?$")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
+from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from legigraph.amendments import Kind, Node
 from legigraph.draft.base import BaseVersion
@@ -26,6 +26,7 @@ from legigraph.draft.execute import Applied, Step
 from legigraph.draft.source import DraftBill
 from legigraph.errors import InputError
 from legigraph.model import ids
+from legigraph.model.documents import describe_document
 from legigraph.model.ids import SUBITEM_LETTERS
 from legigraph.model.namespaces import ELI, ELI_DL, LG, bind_prefixes
 
@@ -160,11 +161,8 @@ def draft_graph(
     doc = ids.source_document(f"draft-{draft.sha256[:16]}")
     where = draft.path.resolve()
     name = where.relative_to(root) if where.is_relative_to(root) else where
-    g.add((doc, RDF.type, FOAF.Document))
-    g.add((doc, RDF.type, PROV.Entity))
-    g.add((doc, DCTERMS.title, Literal(f"{draft.title or draft.target} (초안)", lang="ko")))
-    g.add((doc, DCTERMS.identifier, Literal(str(name))))
-    g.add((doc, LG.sha256, Literal(draft.sha256)))
+    title = Literal(f"{draft.title or draft.target} (초안)", lang="ko")
+    describe_document(g, doc, [title], str(name), draft.sha256)
     g.add((bill, RDF.type, ELI_DL.DraftLegislationWork))
     g.add((bill, RDF.type, LG.Bill))
     g.add((bill, ELI.title, Literal(draft.title or f"{base.name} 일부개정안", lang="ko")))

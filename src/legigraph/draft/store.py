@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from legigraph.sources.ordinance import LawText, Provision
+from legigraph.model.records import LawText, Provision
 from legigraph.stores.embedded import open_store
 
 _PREFIXES = {

@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from legigraph.history.align import Change, Prov, align, changes
-from legigraph.sources.ordinance import LawText, subdivision_kind
+from legigraph.model.provisions import subdivision_kind
+from legigraph.model.records import LawText
 
 
 @dataclass

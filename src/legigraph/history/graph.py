@@ -4,7 +4,7 @@ Every version is an ``lg:LawVersion`` (or ``lg:OrdinanceVersion``) described as 
 linking step describes a national record (``link.describe_record``: 공포일자, 시행일자,
 공포번호, MST), with ``eli:date_no_longer_in_force`` the day before the next version took
 effect. Every provision of every version is an ``lg:ProvisionVersion``
-(``ordinance.to_graph``) realising the work-level subdivision of its lineage
+(``model.provisions``) realising the work-level subdivision of its lineage
 (``chain.Chain.names``). Every change between consecutive versions is an
 ``lg:ChangeEvent``.
 """
@@ -23,7 +23,8 @@ from legigraph.link.linker import describe_record
 from legigraph.link.resolve import LawRecord
 from legigraph.model import ids
 from legigraph.model.namespaces import ELI, LG
-from legigraph.sources.ordinance import LawText, Provision, to_graph
+from legigraph.model.provisions import to_graph
+from legigraph.model.records import LawText, Provision
 
 _KIND_KO = {
     "insertion": "신설", "substitution": "개정", "renumbering": "조항이동", "repeal": "삭제",

@@ -32,7 +32,8 @@ from legigraph.history.graph import chain_graph
 from legigraph.history.sources import Snapshot, read_versions
 from legigraph.io import atomic_write
 from legigraph.model import ids
-from legigraph.sources.ordinance import LawText, read_law_bytes, version_metadata
+from legigraph.model.records import LawText
+from legigraph.sources.ordinance import read_law_bytes, version_metadata
 
 HISTORY_GRAPH = str(ids.HISTORY_GRAPH)
 STAGING_GRAPH = str(ids.graph("history-staging"))  # what a run adds, before it is applied

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from legigraph.link.dates import addenda, addendum_dates, read_tsv
 from legigraph.link.resolve import LawIndex, LawRecord, normalise_name
-from legigraph.sources.ordinance import LawText, Provision
+from legigraph.model.records import LawText, Provision
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ version's date.
 
 from __future__ import annotations
 
-from legigraph.sources.ordinance import Provision
+from legigraph.model.records import Provision
 
 
 def citing_date(path: str, dates: dict[str, str], default: str) -> str:

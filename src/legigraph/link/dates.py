@@ -30,7 +30,7 @@ from pathlib import Path
 
 from legigraph.errors import InputError
 from legigraph.link.resolve import LawRecord
-from legigraph.sources.ordinance import LawText
+from legigraph.model.records import LawText
 
 OLD_REGIME = ("군정법령", "군정법률", "조선총독부법령", "조선총독부법률")
 OLD_REGIME_END = "1962-01-20"

@@ -15,20 +15,22 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
+from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from legigraph.link.citations import Citation, find_citations
 from legigraph.link.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
 from legigraph.link.resolver import with_tables
 from legigraph.model import ids
-from legigraph.model.namespaces import ELI, KOREAN, LG, SCHEMA
+from legigraph.model.documents import describe_document, describe_version
+from legigraph.model.namespaces import ELI, LG, SCHEMA
+from legigraph.model.provisions import to_graph
+from legigraph.model.records import LawText
 from legigraph.model.worktypes import work_type_code
 from legigraph.paths import Layout
 from legigraph.sources.lawgokr import parse_law_detail, parse_ordinance_detail
-from legigraph.sources.ordinance import LawText, read_law_text, to_graph
+from legigraph.sources.ordinance import read_law_text
 
 LAW_GO_KR = "https://www.law.go.kr"
 LOD = "http://lod.law.go.kr/resource/LSI"
@@ -179,25 +181,19 @@ def law_page(record: LawRecord, suffix: str = "") -> URIRef:
 def _source(graph: Graph, record: LawRecord, law: LawText | None, data: Path) -> URIRef:
     """The source document node of a national record (the index row, or the text file)."""
     doc = ids.source_document(f"national-{record.law_id}-{record.serial}")
-    graph.add((doc, RDF.type, FOAF.Document))
-    graph.add((doc, RDF.type, PROV.Entity))
     title = f"{record.name} ({'자치법규' if record.is_ordinance else '법령'} {record.law_id})"
-    graph.add((doc, DCTERMS.title, Literal(title, lang="ko")))
-    graph.add((doc, DCTERMS.source, law_page(record)))
-    if law is not None:
-        # A national text is named by its path in the legalize-kr layout (kr/{name}/{kind}.md,
-        # as the index has it), wherever the copy read lives: the bill build (a committed
-        # copy under data/) and the national ingest (the corpus) describe the same document,
-        # and in one store they must give it one identifier.
-        # A relative source (an archive member) is already named relative to its corpus.
-        where = law.source.resolve() if law.source.is_absolute() else law.source
-        name = where.relative_to(data.resolve()) if where.is_relative_to(data.resolve()) else where
-        corpus_path = record.path if record.path and not record.is_ordinance else str(name)
-        graph.add((doc, DCTERMS.identifier, Literal(corpus_path)))
-        graph.add((doc, LG.sha256, Literal(law.sha256)))
-    else:
-        graph.add((doc, DCTERMS.identifier, Literal(record.path or record.law_id)))
-    return doc
+    titles, page = [Literal(title, lang="ko")], law_page(record)
+    if law is None:
+        return describe_document(graph, doc, titles, record.path or record.law_id, source=page)
+    # A national text is named by its path in the legalize-kr layout (kr/{name}/{kind}.md,
+    # as the index has it), wherever the copy read lives: the bill build (a committed
+    # copy under data/) and the national ingest (the corpus) describe the same document,
+    # and in one store they must give it one identifier.
+    # A relative source (an archive member) is already named relative to its corpus.
+    where = law.source.resolve() if law.source.is_absolute() else law.source
+    name = where.relative_to(data.resolve()) if where.is_relative_to(data.resolve()) else where
+    corpus_path = record.path if record.path and not record.is_ordinance else str(name)
+    return describe_document(graph, doc, titles, corpus_path, law.sha256, page)
 
 
 def describe_record(
@@ -224,8 +220,6 @@ def describe_record(
     graph.add((work, RDFS.label, Literal(record.name, lang="ko")))
     graph.add((work, PROV.wasDerivedFrom, doc))
     graph.add((version, PROV.wasDerivedFrom, doc))
-    graph.add((version, ELI.language, KOREAN))
-    graph.add((version, ELI.version_date, Literal(record.promulgated, datatype=XSD.date)))
     if record.is_ordinance:
         graph.add((work, ELI.passed_by, ids.organisation("seoul-council")))
     graph.add((work, ELI.id_local, Literal(record.law_id)))
@@ -233,15 +227,10 @@ def describe_record(
     code = work_type_code(record.kind)
     if code is not None:  # an unknown kind: the ingest reports it (ingest.parse_statute)
         graph.add((work, ELI.work_type, ids.concept("work-type", code)))
-    graph.add((version, RDF.type, LG.OrdinanceVersion if record.is_ordinance else LG.LawVersion))
-    graph.add((version, ELI.realizes, work))
-    graph.add((work, ELI.is_realized_by, version))
-    graph.add((version, ELI.title, Literal(record.name, lang="ko")))
-    graph.add((version, ELI.date_publication, Literal(record.promulgated, datatype=XSD.date)))
-    graph.add((version, ELI.first_date_entry_in_force, Literal(record.in_force, datatype=XSD.date)))
-    graph.add((version, LG.promulgationNumber, Literal(record.promulgation_number.lstrip("0"))))
-    serial = LG.localLawSerialNumber if record.is_ordinance else LG.lawSerialNumber
-    graph.add((version, serial, Literal(record.serial)))
+    describe_version(graph, work, version, ordinance=record.is_ordinance, title=record.name,
+                     promulgated=record.promulgated, in_force=record.in_force,
+                     promulgation_number=record.promulgation_number,
+                     serial=record.serial)  # fmt: skip
     number, date = record.promulgation_number.lstrip("0"), record.promulgated.replace("-", "")
     graph.add((version, RDFS.seeAlso, law_page(record, f"/({number},{date})")))
     if not record.is_ordinance:
@@ -252,16 +241,8 @@ def describe_record(
     wanted = {
         p.path for p in law.walk() if any(w == p.path or w.startswith(p.path + "/") for w in paths)
     }
-    to_graph(law, work, version, graph, only=wanted if paths != {"*"} else None)
-    for prov in law.walk():
-        # law.go.kr has article deep links (…/제2조), not addendum or item ones
-        if (
-            prov.path.startswith("art_")
-            and "/" not in prov.path
-            and (paths == {"*"} or prov.path in wanted)
-        ):
-            label = quote(prov.label)
-            graph.add((ids.provision(work, prov.path), RDFS.seeAlso, law_page(record, f"/{label}")))
+    only = wanted if paths != {"*"} else None
+    to_graph(law, work, version, graph, only=only, page=str(law_page(record)))
 
 
 def _version_date(graph: Graph, version: URIRef) -> str:
@@ -295,7 +276,7 @@ def link(
         where = f"{graph.value(pv, RDFS.label)} ({date})"
         last: Citation | None = None
         for cit in find_citations(str(text)):
-            row, record = _resolve_one(cit, last, index, texts, date, where, sub)
+            row, record = resolve_one(cit, last, index, texts, date, where, sub)
             if cit.relation == "explicit":
                 last = cit
             result.rows.append(row)
@@ -316,7 +297,7 @@ def link(
     return result
 
 
-def _resolve_one(
+def resolve_one(
     cit: Citation, last: Citation | None, index: LawIndex, texts: NationalTexts, date: str,
     where: str, sub: URIRef,
 ) -> tuple[CitationRow, LawRecord | None]:  # fmt: skip

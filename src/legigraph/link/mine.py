@@ -19,8 +19,9 @@ from legigraph.link.aliases import mine_aliases, write_aliases
 from legigraph.link.dates import RecordDates, derive, read_dates, write_dates
 from legigraph.link.resolve import LawIndex, LawRecord, read_law_index
 from legigraph.link.resolver import Resolver
+from legigraph.model.records import LawText
 from legigraph.paths import Layout
-from legigraph.sources.ordinance import LawText, read_law_text
+from legigraph.sources.ordinance import read_law_text
 
 
 def corpus_root(path: Path) -> Path:

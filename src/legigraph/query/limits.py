@@ -19,7 +19,8 @@ worker and waits at most the time limit for the answer:
 - **rows**: the worker stops reading solutions after the row cap and flags the result.
 
 The answer comes back over the pipe as plain strings and tuples (see ``Wire``), which
-pickle far faster than rdflib terms, and becomes a :class:`~legigraph.query.saved.Result` in the
+pickle far faster than rdflib terms (``legigraph.query.wire``; the worker itself is
+``legigraph.query.worker``), and becomes a :class:`~legigraph.query.saved.Result` in the
 parent. What the worker holds:
 
 - :class:`StoreDir`, an on-disk Oxigraph store: opened read-only in the worker (a fresh
@@ -39,76 +40,39 @@ POSIX only (fork, setrlimit); the memory limit reads ``/proc`` and so needs Linu
 from __future__ import annotations
 
 import contextlib
-import faulthandler
-import math
 import multiprocessing as mp
 import multiprocessing.connection
 import os
 import queue
 import re
-import resource
 import signal
-import socket
 import tempfile
 import threading
 import time
-import traceback
 import weakref
-from collections.abc import Iterator
-from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from legigraph.errors import InputError, InternalError
 from legigraph.io import format_size
 from legigraph.query.saved import (
-    DEFAULT_MAX_MEMORY,
-    DEFAULT_MAX_ROWS,
-    DEFAULT_TIMEOUT,
+    Limits,
     QueryError,
     QueryMemoryLimit,
     QueryTimeout,
     Result,
-    query_form,
+    services,
 )
+from legigraph.query.wire import Wire, from_wire
+from legigraph.query.worker import PARENT_FDS, StoreDir, Target, worker_main
 
 START_TIMEOUT = 120.0  # seconds for a worker to open its store (not part of a query's time)
-CPU_MARGIN = 5  # seconds of CPU past the time limit before a parentless worker stops itself
-REMOTE_MARGIN = 0.5  # seconds: a SERVICE call gives up this long before the time limit
 
 _UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?<([^<>\s]*)>", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The limits of one query: seconds, bytes of memory, rows."""
-
-    timeout: float = DEFAULT_TIMEOUT
-    max_memory: int = DEFAULT_MAX_MEMORY
-    max_rows: int = DEFAULT_MAX_ROWS
-
-    def __post_init__(self) -> None:
-        if not self.timeout > 0:
-            raise QueryError(f"--timeout must be a positive number of seconds, not {self.timeout}")
-        if self.max_memory < 2**20:
-            raise QueryError(f"--max-memory must be at least 1M, not {self.max_memory} bytes")
-        if self.max_rows < 0:
-            raise QueryError(f"--max-rows must be 0 or more, not {self.max_rows}")
-
-
-@dataclass(frozen=True)
-class StoreDir:
-    """An on-disk Oxigraph store, opened read-only by each worker."""
-
-    path: Path
-
-
-Target = StoreDir | Graph | Any  # Any: an in-memory pyoxigraph.Store
 
 
 def parse_size(text: str) -> int:
@@ -119,203 +83,10 @@ def parse_size(text: str) -> int:
     return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
-def services(text: str) -> list[str]:
-    """The SERVICE IRIs a query text calls."""
-    return list(dict.fromkeys(_SERVICE.findall(text)))
-
-
 def _hosts(iris: list[str]) -> str:
     from urllib.parse import urlsplit
 
     return ", ".join(dict.fromkeys(urlsplit(iri).netloc or iri for iri in iris))
-
-
-# --- the worker ------------------------------------------------------------------------------
-
-# Parent-side pipe ends of every live worker: a forked worker closes its copies, so that a
-# worker notices (EOF) when its parent is gone even if a sibling was forked after it.
-_PARENT_FDS: set[int] = set()
-
-
-def _status(field: str) -> int:
-    """A ``kB`` field of /proc/self/status in bytes (0 where there is no /proc)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _set_limits(limits: Limits) -> None:
-    """Hold this worker to ``limits`` for one query."""
-    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    data = _status("VmData")
-    if data:
-        soft = data + limits.max_memory
-        resource.setrlimit(resource.RLIMIT_DATA, (soft if hard < 0 else min(soft, hard), hard))
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = math.ceil(usage.ru_utime + usage.ru_stime + limits.timeout) + CPU_MARGIN
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu if hard < 0 else min(cpu, hard), hard))
-    # rdflib's SERVICE client has no timeout of its own (urlopen without one)
-    socket.setdefaulttimeout(max(0.1, limits.timeout - REMOTE_MARGIN))
-
-
-def _lift_limits() -> None:
-    for which in (resource.RLIMIT_DATA, resource.RLIMIT_CPU):
-        _, hard = resource.getrlimit(which)
-        resource.setrlimit(which, (hard, hard))
-
-
-def _open(target: Target) -> Any:
-    if isinstance(target, StoreDir):
-        import pyoxigraph as ox
-
-        return ox.Store.read_only(str(target.path))
-    return target
-
-
-# Answers cross the pipe as plain strings and tuples, which pickle many times faster than
-# rdflib terms: an IRI is a str, a blank node a 1-tuple (id,), a literal a 3-tuple
-# (lexical form, datatype IRI or "", language or ""). A SELECT answer's rows are tuples in
-# the order of its variables, None where a variable is unbound.
-Wire = str | tuple[str] | tuple[str, str, str]
-
-
-def _wire_rdflib(term: Node | None) -> Wire | None:
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        return (str(term), str(term.datatype or ""), term.language or "")
-    if isinstance(term, BNode):
-        return (str(term),)
-    return str(term)
-
-
-def _wire_oxigraph(term: Any) -> Wire | None:
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.Literal):
-        lang = term.language or ""
-        return (term.value, "" if lang else term.datatype.value, lang)
-    if isinstance(term, ox.BlankNode):
-        return (term.value,)
-    raise QueryError(f"unsupported term {term!r}")
-
-
-def _term(cell: Wire, cache: dict[Wire, Node]) -> Node:
-    term = cache.get(cell)
-    if term is None:
-        if isinstance(cell, str):
-            term = URIRef(cell)
-        elif len(cell) == 1:
-            term = BNode(cell[0])
-        else:
-            value, datatype, lang = cell
-            term = Literal(
-                value, lang=lang or None, datatype=URIRef(datatype) if datatype else None
-            )
-        cache[cell] = term
-    return term
-
-
-def _evaluate(handle: Any, text: str, max_rows: int) -> tuple[Any, ...]:
-    """Run ``text`` in this process; a picklable answer ``(form, variables, rows, value)``.
-
-    ``value`` is the boolean of an ASK, the triples of a CONSTRUCT or DESCRIBE, and for a
-    SELECT whether the row cap cut the rows short.
-    """
-    if isinstance(handle, Graph):
-        res = handle.query(text)
-        if res.type == "ASK":
-            return ("ASK", [], [], bool(res.askAnswer))
-        if res.type in ("CONSTRUCT", "DESCRIBE"):
-            triples = [tuple(_wire_rdflib(t) for t in triple) for triple in res]  # type: ignore[union-attr]
-            return (res.type, [], [], triples)
-        variables = [str(v) for v in res.vars or []]
-        rows = (tuple(_wire_rdflib(t) for t in row) for row in res)  # type: ignore[union-attr]
-        return ("SELECT", variables, *_capped(rows, max_rows))
-    import pyoxigraph as ox
-
-    answer = handle.query(text)
-    if isinstance(answer, ox.QueryBoolean):
-        return ("ASK", [], [], bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        triples = [
-            (_wire_oxigraph(t.subject), _wire_oxigraph(t.predicate), _wire_oxigraph(t.object))
-            for t in answer
-        ]
-        return (query_form(text), [], [], triples)
-    variables = [v.value for v in answer.variables]
-    rows = (tuple(_wire_oxigraph(sol[i]) for i in range(len(variables))) for sol in answer)
-    return ("SELECT", variables, *_capped(rows, max_rows))
-
-
-def _capped(rows: Iterator[tuple[Any, ...]], max_rows: int) -> tuple[list[tuple[Any, ...]], bool]:
-    out: list[tuple[Any, ...]] = []
-    for row in rows:
-        if len(out) >= max_rows:
-            return out, True
-        out.append(row)
-    return out, False
-
-
-def _worker_main(target: Target, conn: mp.connection.Connection, log: str) -> None:
-    """The worker's loop: open the target, then answer ``(text, Limits)`` until told to stop."""
-    for fd in _PARENT_FDS:  # inherited by fork: see _PARENT_FDS
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    # a Rust abort or panic message goes to the worker's log, which the parent reads
-    out = os.open(log, os.O_WRONLY | os.O_APPEND)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.close(out)
-    if faulthandler.is_enabled():  # inherited pointing at the parent's stderr: the log instead
-        faulthandler.enable(file=2)  # the fd: sys.stderr may be a capture without one
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    try:
-        handle = _open(target)
-    except Exception as err:
-        conn.send(("failed", type(err).__name__, str(err), traceback.format_exc()))
-        return
-    conn.send(("ready", os.getpid()))
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return  # the parent is gone
-        if task is None:
-            return
-        text, limits = task
-        os.ftruncate(2, 0)  # the log holds what this query printed, and no more
-        try:
-            _set_limits(limits)
-            conn.send(("ok", _evaluate(handle, text, limits.max_rows)))
-        except MemoryError:
-            _lift_limits()
-            conn.send(("memory",))
-            return  # half-built structures may stay behind: the parent starts a fresh worker
-        except Exception as err:
-            _lift_limits()
-            remote = isinstance(err, OSError) and bool(services(text))
-            kind = "syntax" if _is_syntax_error(err) else "remote" if remote else "error"
-            reason = getattr(err, "reason", None) or err  # urllib's URLError wraps the cause
-            conn.send((kind, type(err).__name__, str(reason), traceback.format_exc()))
-        finally:
-            _lift_limits()
-
-
-def _is_syntax_error(err: Exception) -> bool:
-    from pyparsing import ParseException
-
-    return isinstance(err, SyntaxError | ParseException)
 
 
 # --- the parent side -------------------------------------------------------------------------
@@ -349,7 +120,7 @@ def _threads() -> int:
 def _context(target: Target) -> BaseContext:
     if isinstance(target, StoreDir) and _threads() > 1:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["legigraph.query.limits"])
+        ctx.set_forkserver_preload(["legigraph.query.worker"])
         return ctx
     # an in-memory graph or store can only reach the worker by fork
     return mp.get_context("fork")
@@ -366,9 +137,9 @@ class _Worker:
         fd, self.log = tempfile.mkstemp(prefix=f"{_LOG_PREFIX}{os.getpid()}-", suffix=".log")
         os.close(fd)
         self.fd = self.conn.fileno()
-        _PARENT_FDS.add(self.fd)
+        PARENT_FDS.add(self.fd)
         self.process: Any = ctx.Process(  # type: ignore[attr-defined]
-            target=_worker_main, args=(target, child, self.log), name="legigraph-query",
+            target=worker_main, args=(target, child, self.log), name="legigraph-query",
             daemon=True,
         )  # fmt: skip
         self.process.start()
@@ -461,7 +232,7 @@ class _Worker:
         self.kill()
 
     def _forget(self) -> None:
-        _PARENT_FDS.discard(self.fd)
+        PARENT_FDS.discard(self.fd)
         with contextlib.suppress(OSError):
             self.conn.close()
         Path(self.log).unlink(missing_ok=True)
@@ -537,7 +308,7 @@ class QueryPool:
                 worker.kill()
                 worker = self._spawn()
             self._idle.put(worker)
-        return _result(reply, text, time.monotonic() - start, self.name)
+        return answer_result(reply, text, time.monotonic() - start, self.name)
 
     def close(self) -> None:
         """End every worker; the pool can no longer run queries."""
@@ -559,7 +330,8 @@ class QueryPool:
         self.close()
 
 
-def _result(reply: tuple[Any, ...], text: str, elapsed: float, name: str) -> Result:
+def answer_result(reply: tuple[Any, ...], text: str, elapsed: float, name: str) -> Result:
+    """The Result of a worker's reply, or the error it stands for."""
     kind = reply[0]
     if kind == "ok":
         form, variables, rows, value = reply[1]
@@ -569,10 +341,10 @@ def _result(reply: tuple[Any, ...], text: str, elapsed: float, name: str) -> Res
         if form in ("CONSTRUCT", "DESCRIBE"):
             graph = Graph()
             for s, p, o in value:
-                graph.add((_term(s, cache), _term(p, cache), _term(o, cache)))
+                graph.add((from_wire(s, cache), from_wire(p, cache), from_wire(o, cache)))
             return Result(form, graph=graph, elapsed=elapsed)
         named = [
-            {v: _term(c, cache) for v, c in zip(variables, row, strict=True) if c is not None}
+            {v: from_wire(c, cache) for v, c in zip(variables, row, strict=True) if c is not None}
             for row in rows
         ]
         return Result("SELECT", variables, named, truncated=value, elapsed=elapsed)
@@ -603,10 +375,12 @@ def run_limited(target: Target, text: str, limits: Limits | None = None) -> Resu
         return pool.run(text, limits)
 
 
+# the query limits in one place: the pool and the names its users need with it
 __all__ = [
     "Limits",
     "QueryPool",
     "StoreDir",
+    "Target",
     "format_size",
     "parse_size",
     "run_limited",

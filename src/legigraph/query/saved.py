@@ -237,8 +237,9 @@ def find_query(queries: Mapping[str, SavedQuery], qid: str) -> SavedQuery:
     raise QueryError(f"no saved query {qid!r}{hint}")
 
 
-# comments, strings and IRIs (skipped whole), words, variables and prefixed names, any char
-_TOKEN = re.compile(
+# One token of SPARQL text: comments, strings and IRIs (skipped whole), words, variables and
+# prefixed names, any other char (the tokeniser of every text-level query check)
+SPARQL_TOKEN = re.compile(
     r"#[^\n]*"
     r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
@@ -262,7 +263,7 @@ def with_prefixes(text: str) -> str:
     """
     declared = {m.group(1) or "" for m in _DECLARED.finditer(strip_comments(text))}
     used: dict[str, int] = {}
-    for match in _TOKEN.finditer(text):
+    for match in SPARQL_TOKEN.finditer(text):
         piece = match.group()
         if piece[0] in "?$#<\"'" or piece.startswith("_:"):
             continue
@@ -286,7 +287,7 @@ def where_group_end(text: str) -> int | None:
     braces = parens = 0
     where = query_form(text) in ("SELECT", "ASK")  # their first top-level group is WHERE
     inside = False
-    for match in _TOKEN.finditer(text):
+    for match in SPARQL_TOKEN.finditer(text):
         piece = match.group()
         if piece in ("(", ")"):
             parens += 1 if piece == "(" else -1
@@ -420,3 +421,28 @@ def _plain(term: Node | None) -> Any:
     if isinstance(term, Literal):
         return term.toPython()
     return str(term)
+
+
+_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?<([^<>\s]*)>", re.IGNORECASE)
+
+
+def services(text: str) -> list[str]:
+    """The SERVICE IRIs a query text calls."""
+    return list(dict.fromkeys(_SERVICE.findall(text)))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits of one query: seconds, bytes of memory, rows."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    max_memory: int = DEFAULT_MAX_MEMORY
+    max_rows: int = DEFAULT_MAX_ROWS
+
+    def __post_init__(self) -> None:
+        if not self.timeout > 0:
+            raise QueryError(f"--timeout must be a positive number of seconds, not {self.timeout}")
+        if self.max_memory < 2**20:
+            raise QueryError(f"--max-memory must be at least 1M, not {self.max_memory} bytes")
+        if self.max_rows < 0:
+            raise QueryError(f"--max-rows must be 0 or more, not {self.max_rows}")

@@ -17,7 +17,7 @@ from legigraph.ingest import BILL_GRAPH, NATIONAL_GRAPH
 from legigraph.paths import Layout
 from legigraph.query.engines import Engine
 from legigraph.query.limits import Limits, QueryPool, StoreDir
-from legigraph.query.saved import _TOKEN, DEFAULT_MAX_MEMORY, Result, SavedQuery
+from legigraph.query.saved import DEFAULT_MAX_MEMORY, SPARQL_TOKEN, Result, SavedQuery
 from legigraph.stores.remote import EndpointEngine
 
 
@@ -66,7 +66,7 @@ class Backend:
 def with_default_graph(text: str, graph: str) -> str:
     """``text`` with ``FROM <graph>`` before its top-level WHERE (unchanged when it has none)."""
     braces = parens = 0
-    for match in _TOKEN.finditer(text):
+    for match in SPARQL_TOKEN.finditer(text):
         piece = match.group()
         if piece in ("(", ")"):
             parens += 1 if piece == "(" else -1

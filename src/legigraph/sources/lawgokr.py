@@ -32,10 +32,11 @@ from defusedxml import ElementTree as SafeET  # type: ignore[import-untyped]
 from legigraph.errors import InputError
 from legigraph.io import write_bytes_atomic
 from legigraph.model.ids import SUBITEM_LETTERS
+from legigraph.model.records import LawText, Provision
 from legigraph.model.text import nfc
 from legigraph.paths import Layout
 from legigraph.sources import ordinance as reader  # its patterns, so both importers agree
-from legigraph.sources.ordinance import CIRCLED, LawText, Provision
+from legigraph.sources.ordinance import CIRCLED
 
 DEFAULT_BASE_URL = "https://www.law.go.kr/DRF"
 CONFIG_PATH = Path("~/.config/legigraph/lawgokr.toml")

@@ -3,7 +3,7 @@ r"""Read ordinance and statute texts in the legalize-kr Markdown layout.
 The layout: YAML front matter, ``#####`` article headings ``제N조 (제목)``, paragraphs
 starting ``①``/``**①**``, items ``  1.`` (or ``1\.``), sub-items ``가.``, and addenda under
 ``## 부칙`` introduced by ``부칙 <제8756호, 2023.5.22>``. The reader returns plain
-dataclasses; ``to_graph`` turns one version into ELI triples.
+dataclasses; ``model.provisions`` maps one version to ELI triples.
 
 The reader takes every file that has front matter and some text: text before the first
 article is the law's 전문 (``preamble``) or, in a law with no articles at all, its 본문
@@ -16,18 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from legigraph.errors import InputError
 from legigraph.model import ids
-from legigraph.model.namespaces import ELI, LG, SCHEMA
+from legigraph.model.records import LawText, Provision, ReadWarning
 from legigraph.model.text import has_decomposed_hangul, nfc
 
 # ①–⑳, then ㉑–㉟ (U+3251…) and ㊱–㊿ (U+32B1…): articles of 직제 rules run past twenty
@@ -50,65 +46,11 @@ _QUOTES_NEXT = re.compile(r"다음과\s*같이\s*(?:한다|신설한다)\.?\s*$"
 # block is read again by the pure-Python loader to name the line.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MARKER = re.compile(r"\s*<(개정|신설|삭제|전문개정|본조신설)\s+([\d.,\s]+)>")
-_TYPES = {"art": "article", "para": "paragraph", "item": "item", "subitem": "subitem",
-          "preamble": "preamble", "body": "body"}  # fmt: skip
 _LABELS = {"art": "조", "para": "항", "item": "호", "subitem": "목"}
 # Text before the first article: 전문 (a preamble, as in 대한민국헌법) when articles
 # follow, 본문 (the whole main text) of a law that has none (repeal Acts, one-sentence
 # decrees such as 연호에 관한 법률).
 PREAMBLE, BODY = "전문", "본문"
-
-
-class ReadWarning(NamedTuple):
-    """Something in a file that the reader kept but could not structure as written."""
-
-    line: int
-    kind: str  # repeated-number | orphan-subitem | item-zero | addendum-heading | …
-    message: str
-
-
-@dataclass
-class Provision:
-    """One article, paragraph, item, sub-item or addendum of a version."""
-
-    path: str
-    kind: str  # article | paragraph | item | subitem | addendum | preamble | body
-    label: str  # 제7조제4호
-    number: str  # 4, 4-2, 가, 8756; "" for a preamble or body
-    text: str = ""
-    heading: str = ""
-    markers: list[str] = field(default_factory=list)
-    line: int = 0
-    children: list[Provision] = field(default_factory=list)
-
-    def walk(self) -> Iterator[Provision]:
-        """This provision and every provision below it, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-
-@dataclass
-class LawText:
-    """One version of an ordinance or statute as read from a Markdown file."""
-
-    source: Path
-    meta: dict[str, Any]
-    title: str
-    provisions: list[Provision]
-    sha256: str
-    # What the reader could not structure as written, in file order.
-    warnings: list[ReadWarning] = field(default_factory=list)
-
-    def walk(self) -> Iterator[Provision]:
-        for top in self.provisions:
-            yield from top.walk()
-
-    def find(self, path: str) -> Provision:
-        for prov in self.walk():
-            if prov.path == path:
-                return prov
-        raise KeyError(path)
 
 
 def _date(value: Any, path: Path, key: str) -> str:
@@ -407,68 +349,6 @@ def _split(number: str) -> tuple[str, str | None]:
 
 def _article_key(main: str, branch: str | None) -> tuple[int, int]:
     return int(main), int(branch or 0)
-
-
-def subdivision_kind(prov: Provision) -> str:
-    """The code of the subdivision-type list for ``prov`` (article, paragraph, …)."""
-    if prov.kind == "addendum":
-        return "addendum"
-    return _TYPES[prov.path.rpartition("/")[2].partition("_")[0]]
-
-
-def to_graph(
-    law: LawText,
-    work: URIRef,
-    version: URIRef,
-    graph: Graph,
-    only: set[str] | None = None,
-    identity: Mapping[str, str] | None = None,
-) -> Graph:
-    """Add one version's subdivisions to ``graph``: work-level and version-level nodes.
-
-    ``only`` limits them to the given paths (a cited provision and its ancestors).
-    ``identity`` maps a provision's path in this version to the path of the work-level
-    subdivision it realises (the history's alignment: a renumbered provision realises the
-    subdivision it always was); by default the two are the same. The work-level node's
-    number and label are then left to the history, which gives them once.
-    """
-    ko = "ko"
-    for position, prov in enumerate(law.walk(), start=1):
-        if only is not None and prov.path not in only:
-            continue
-        parent_path = prov.path.rpartition("/")[0]
-        w_path = identity[prov.path] if identity is not None else prov.path
-        w_node = ids.provision(work, w_path)
-        v_node = ids.provision(version, prov.path)
-        kind = subdivision_kind(prov)
-        graph.add((w_node, RDF.type, ELI.LegalResourceSubdivision))
-        graph.add((w_node, ELI.type_subdivision, ids.concept("subdivision-type", kind)))
-        if prov.number and identity is None:  # a preamble or body has none
-            graph.add((w_node, ELI.number, Literal(prov.number)))
-        if identity is None:
-            graph.add((w_node, RDFS.label, Literal(prov.label, lang=ko)))
-        w_parent_path = parent_path
-        if identity is not None and parent_path:
-            w_parent_path = identity[parent_path]
-        w_parent = ids.provision(work, w_parent_path) if w_parent_path else work
-        graph.add((w_node, ELI.is_part_of, w_parent))
-        graph.add((w_parent, ELI.has_part, w_node))
-        graph.add((v_node, RDF.type, LG.ProvisionVersion))
-        graph.add((v_node, ELI.realizes, w_node))
-        graph.add((w_node, ELI.is_realized_by, v_node))
-        graph.add((v_node, LG.inVersion, version))
-        v_parent = ids.provision(version, parent_path) if parent_path else version
-        graph.add((v_node, DCTERMS.isPartOf, v_parent))
-        graph.add((v_node, SCHEMA.position, Literal(position, datatype=XSD.integer)))
-        graph.add((v_node, RDFS.label, Literal(prov.label, lang=ko)))
-        if prov.text:
-            graph.add((v_node, SCHEMA.text, Literal(prov.text, lang=ko)))
-        if prov.heading:
-            graph.add((v_node, ELI.title, Literal(prov.heading, lang=ko)))
-        for marker in prov.markers:
-            graph.add((v_node, LG.revisionNote, Literal(marker, lang=ko)))
-        graph.add((v_node, PROV.wasDerivedFrom, version))
-    return graph
 
 
 def version_metadata(law: LawText) -> dict[str, str]:
