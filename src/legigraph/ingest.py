@@ -61,6 +61,7 @@ from legigraph.paths import Layout
 from legigraph.progress import Advance, progress_bar
 from legigraph.sources.corpus import Limits, Member, list_corpus
 from legigraph.sources.ordinance import read_law_bytes, version_metadata
+from legigraph.stores.embedded import carry_graphs
 
 NATIONAL_GRAPH = str(ids.NATIONAL_GRAPH)
 BILL_GRAPH = str(ids.bill_graph(1544))  # the `legigraph build` graph
@@ -96,6 +97,7 @@ def statute_record(law: LawText, name: str) -> LawRecord:
 
 
 # --- one statute, in a worker -------------------------------------------------------------
+
 
 @dataclass
 class _Parsed:
@@ -261,6 +263,7 @@ def ingest_statutes(
                     "bill_triples": bill_triples}  # fmt: skip
         clock = time.perf_counter()
         graph: Graph | None = None
+        kept: dict[str, int] = {}
         fresh = staging / "store"
         with progress_bar("ingest: load", quiet=quiet, unit="B", scale=True) as advance:
             if backend == "rdflib":
@@ -270,6 +273,8 @@ def ingest_statutes(
                     graph.graph(URIRef(BILL_GRAPH)).parse(bill, format="nt")
             else:
                 _load(fresh, nt_path, bill, advance)
+                # the graphs `ingest history` and `ingest effects` added stay
+                kept = carry_graphs(store, fresh, (str(ids.HISTORY_GRAPH), str(ids.EFFECTS_GRAPH)))
         timings["load"] = time.perf_counter() - clock
         clock = time.perf_counter()
         with progress_bar("ingest: check", quiet=quiet) as advance:
@@ -304,6 +309,7 @@ def ingest_statutes(
                 "triples_written": triples,
             },
             "checks": found,
+            "kept_graphs": kept,
             "skipped": skipped,
             "warnings": warnings,
             "timings_s": {},

@@ -22,9 +22,9 @@ from legigraph.amendments import Kind, Operation
 from legigraph.amendments.blocks import is_image, read_block
 from legigraph.model import ids
 from legigraph.model.ids import IdError
-from legigraph.sources.ordinance import LawText
+from legigraph.model.records import LawText
 
-REPEALED = "삭제"
+_REPEALED = re.compile(r"^삭제(?:<[^>]*>)*$")
 _SPACE = re.compile(r"[\s\u00a0]+")
 _DOTS = str.maketrans({"·": "ㆍ", "・": "ㆍ", "･": "ㆍ", "‧": "ㆍ"})
 
@@ -60,12 +60,12 @@ class CurrentText:
         return self._subtree[path]
 
     def repealed(self, path: str) -> bool:
-        """Gone, or its text become 「삭제」 with nothing below it."""
+        """Gone, or its text become 「삭제」 (``삭제 <2011.3.8>``) with nothing else below it."""
         if path not in self.own:
             return True
-        return squeeze(self.own[path]).startswith(REPEALED) and self.subtree(path) in (
-            REPEALED,
-            squeeze(self.heading[path]) + REPEALED,
+        below = [squeeze(t) for p, t in self.own.items() if p.startswith(path + "/") and t]
+        return bool(_REPEALED.match(squeeze(self.own[path]))) and all(
+            _REPEALED.match(text) for text in below
         )
 
 

@@ -33,11 +33,11 @@ from legigraph.effects.check import CurrentText, visible
 from legigraph.effects.graph import TYPES, write
 from legigraph.effects.read import FileClauses, Gathered, gather, read_file
 from legigraph.errors import InputError, InternalError
-from legigraph.ingest import NTriplesSink
 from legigraph.io import atomic_write, staging_dir
 from legigraph.link.resolve import read_law_index
 from legigraph.link.resolver import with_tables
 from legigraph.model import ids
+from legigraph.model.triples import NTriplesSink
 from legigraph.paths import Layout
 from legigraph.progress import progress_bar
 from legigraph.sources.corpus import Limits, Member, list_corpus
