@@ -10,9 +10,13 @@ the rules of ``link.resolve_one``:
 
 * explicit 「…」 names: ``LawIndex.resolve`` with ``index_all_laws.csv`` as of the citing
   file's 시행일자;
-* same-law (같은 법, 동법 …): the last explicit 「…」 before it in the same provision;
-* self (이 법, 이 영, a bare 제N조): the citing statute itself;
-* alias, decree, same-article and same-paragraph: counted as relative, not resolved;
+* relative references (``legigraph.link.relative``, as the ingest resolves them): same-law
+  (같은 법, 동법 …) the last law of the same word cited before it in the article; alias (법,
+  영, a name defined by 이하 "…") by the definitions before it and the statute's family;
+  decree (대통령령, 같은 법 시행령 …) the decree of the law or family; same-article and
+  same-paragraph (같은 조, 같은 항) the last provision cited before it;
+* self (이 법, 이 영, a bare 제N조): the citing statute itself; a bare 제2항 or 제3호
+  (``self-context``) the citing article's or paragraph's;
 * bill provisions (안 제N조): skipped.
 
 Then the cited provision (both ends of a range, each member of a list) must exist in the
@@ -20,7 +24,9 @@ cited statute's text (read from the same corpus). 부칙/별표 provisions and
 context-relative ones (a 0 level: 제2항 of "this article") are not linked, as in the build.
 Prints a summary, writes the counts as JSON and a random sample (fixed seed, stratified by
 relation) of resolved citations as TSV for checking by hand; the columns ``correct`` and
-``note`` of an existing sample file are kept for the rows it still holds.
+``note`` of an existing sample file are kept for the rows it still holds. ``--relative-sample
+N --relative-out FILE`` draws a second sample, of the relative references only
+(``RELATIVE_SAMPLED``, N split evenly), with the rule that decided each.
 """
 
 from __future__ import annotations
@@ -45,15 +51,21 @@ from pathlib import Path
 from typing import Any
 
 from legigraph.errors import InputError
-from legigraph.link.citations import Citation, find_citations, format_citation
+from legigraph.link.citations import Citation, format_citation
+from legigraph.link.citing import citable_text
+from legigraph.link.relative import Referent, family, is_context, referents
 from legigraph.link.resolve import LawIndex, LawRecord, read_law_index
+from legigraph.link.resolver import with_tables
 from legigraph.model.records import LawText
 from legigraph.model.text import nfc
 from legigraph.paths import Layout
 from legigraph.sources.ordinance import read_law_text
 
-RELATIONS = ("explicit", "same-law", "self", "alias", "decree", "same-article", "same-paragraph")
+RELATIONS = ("explicit", "same-law", "self", "self-context", "alias", "decree", "same-article",
+             "same-paragraph")  # fmt: skip
 SAMPLED = ("explicit", "same-law", "self")
+RELATIVE_SAMPLED = ("same-law", "self-context", "alias", "decree", "same-article", "same-paragraph")
+NO_REFERENT = "relative: nothing before it (or no parent law) says what it means"
 RELATIVE = "relative, not resolved"
 CHECKED = "provision checked against the text"
 UNCHECKED = "provision not checked: the cited text is not readable"
@@ -74,6 +86,7 @@ SAMPLE_COLUMNS = (
     "cited_name",
     "cited_file",
     "target",
+    "rule",
     "correct",
     "note",
 )
@@ -109,6 +122,7 @@ class Candidate:
     start: int
     end: int
     citation: str  # canonical form
+    rule: str  # the rule of legigraph.link.relative that decided
     cited: LawRecord
     paths: tuple[str, ...]
     labels: tuple[str, ...]
@@ -174,7 +188,12 @@ _STATE: list[_Worker] = []
 
 
 def init_worker(index_path: Path, scratch: Path, seed: int, keep: int) -> None:
-    _STATE[:] = [_Worker(read_law_index(index_path), scratch, seed, keep)]
+    _STATE[:] = [_Worker(_index(index_path), scratch, seed, keep)]
+
+
+def _index(index_path: Path) -> LawIndex:
+    """The index with the linking tables (namesake dates, former names), as the ingest has it."""
+    return with_tables(read_law_index(index_path), Layout.default().data)
 
 
 def sample_key(seed: int, member: str, provision: str, start: int) -> int:
@@ -230,49 +249,41 @@ def scan(member: str, source: Path | bytes) -> FileResult:
     )
     date = str(meta.get("시행일자") or meta.get("공포일자") or "") or None
     result.paths = frozenset(p.path for p in law.walk())
-    heaps: dict[str, list[tuple[int, int, Candidate]]] = {r: [] for r in SAMPLED}
+    heaps: dict[str, list[tuple[int, int, Candidate]]] = {r: [] for r in RELATIONS}
     serial = 0
-    for prov in law.walk():
-        result.provisions += 1
-        last: Citation | None = None
-        for cit in find_citations(prov.text):
-            in_addenda = prov.path.startswith("addendum_")
-            found = resolve(cit, last, own, date, state.index, result, in_addenda)
-            if cit.relation == "explicit":
-                last = cit
-            if found is None or cit.relation not in SAMPLED:
-                continue
-            if cit.relation == "self" and in_addenda:
-                result.flags[SELF_IN_ADDENDA] += 1
-            record, paths, labels = found
-            key = sample_key(state.seed, member, prov.path, cit.start)
-            cand = Candidate(
-                key,
-                cit.relation,
-                cit.kind,
-                member,
-                prov.path,
-                prov.label,
-                cit.start,
-                cit.end,
-                format_citation(cit),
-                record,
-                paths,
-                labels,
-            )
-            heap = heaps[cit.relation]
-            serial += 1
-            if len(heap) < state.keep:
-                heapq.heappush(heap, (-key, serial, cand))
-            elif -heap[0][0] > key:
-                heapq.heapreplace(heap, (-key, serial, cand))
+    labels_of = {p.path: p.label for p in law.walk()}
+    result.provisions = len(labels_of)
+    fam = family(law, own.kind)
+    texts = [(p.path, citable_text(p)) for p in law.walk()]
+    for path, cit, ref in referents(law, fam, texts):
+        in_addenda = path.startswith("addendum_")
+        relation = cit.relation
+        if relation == "self" and any(is_context(p) for p in cit.provisions):
+            relation = "self-context"
+        found = resolve(cit, ref, relation, own, date, state.index, result, in_addenda)
+        if found is None or ref is None:
+            continue
+        if relation == "self" and in_addenda:
+            result.flags[SELF_IN_ADDENDA] += 1
+        record, paths, labels = found
+        key = sample_key(state.seed, member, path, cit.start)
+        cand = Candidate(key, relation, cit.kind, member, path, labels_of[path], cit.start,
+                         cit.end, format_citation(cit), ref.rule, record, paths,
+                         labels)  # fmt: skip
+        heap = heaps[relation]
+        serial += 1
+        if len(heap) < state.keep:
+            heapq.heappush(heap, (-key, serial, cand))
+        elif -heap[0][0] > key:
+            heapq.heapreplace(heap, (-key, serial, cand))
     result.candidates = [c for heap in heaps.values() for _, _, c in heap]
     return result
 
 
 def resolve(  # noqa: C901 - one branch per citation form, as the linker it measures
     cit: Citation,
-    last: Citation | None,
+    ref: Referent | None,
+    rel: str,
     own: LawRecord,
     date: str | None,
     index: LawIndex,
@@ -280,7 +291,7 @@ def resolve(  # noqa: C901 - one branch per citation form, as the linker it meas
     in_addenda: bool,
 ) -> tuple[LawRecord, tuple[str, ...], tuple[str, ...]] | None:
     """Count one citation; the cited record and provisions when its law resolved."""
-    rel, kind = cit.relation, cit.kind
+    kind = cit.kind
 
     result.in_addenda += in_addenda
 
@@ -294,21 +305,21 @@ def resolve(  # noqa: C901 - one branch per citation form, as the linker it meas
     if cit.draft:
         count("skipped", "a provision of a bill (안 제N조)")
         return None
-    if rel == "self":
+    if ref is None:
+        count("unresolved", NO_REFERENT, f"{rel}: {cit.law or cit.text}")
+        return None
+    if ref.law is None:
         record = own
-    elif rel in ("explicit", "same-law"):
-        name = cit.law if rel == "explicit" else last.law if last is not None else None
-        if not name:
-            count("unresolved", "same-law with no 「…」 before it in the provision")
-            return None
+    else:
+        name = ref.law
         res = index.resolve(name, date)
         if res.record is None:
             if res.status == "ambiguous":
-                count("ambiguous", "same-day laws of one name", name)
+                count("ambiguous", "several laws of the name", name)
             elif res.reason.startswith("none of the laws"):
                 count("unresolved", "no law of the name in force on the citing date", name)
             else:
-                count("unresolved", "unknown name", name)
+                count("unresolved", "unknown name", f"{ref.rule}: {name}")
             return None
         record = res.record
         if date and record.in_force > date:
@@ -320,16 +331,13 @@ def resolve(  # noqa: C901 - one branch per citation form, as the linker it meas
             # current version enters into force after the citing date loses to an old one.
             result.flags[NEWER_LATER] += 1
             result.details[NEWER_LATER, f"{name}: {record.law_id}, not {', '.join(later)}"] += 1
-    else:
-        count("relative", RELATIVE)
-        return None
     if not cit.provisions:
         count("resolved", "no provisions (a law or 별표 alone): linked to the law")
-        if record is not own:
+        if record.law_id != own.law_id:
             result.edges.add(record.law_id)
         return record, (), ()
-    paths = tuple(p.path for p in cit.provisions)
-    labels = tuple(p.label for p in cit.provisions)
+    paths = ref.paths
+    labels = tuple(p.label or path for p, path in zip(ref.provisions, paths, strict=True))
     for path in paths:
         if why := unlinked(path, cit.addendum, cit.annex is not None):
             count("unresolved", why)
@@ -366,9 +374,11 @@ class Totals:
     texts: dict[str, frozenset[str]] = field(default_factory=dict)
     pending: list[Pending] = field(default_factory=list)
     candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    keep: int = 0  # the candidates of a relation with the smallest keys are a uniform sample
 
     def add(self, r: FileResult, keep: int) -> None:
         self.files += 1
+        self.keep = keep
         if r.error:
             self.failed[r.error.split(":")[0]] += 1
             self.failed_files.append(f"{r.member}: {r.error}")
@@ -412,7 +422,8 @@ class Totals:
                 continue
             reason = CHECKED if text is not None else UNCHECKED
             self.outcomes[p.relation, p.kind, "resolved", reason] += 1
-            self.edges.add((p.citing, p.cited))
+            if p.citing != p.cited:
+                self.edges.add((p.citing, p.cited))
 
     def resolved(self, cand: Candidate) -> bool:
         if cand.relation == "self" or not cand.paths:
@@ -423,7 +434,7 @@ class Totals:
 def run(root: Path, index_path: Path, seed: int, keep: int, jobs: int) -> Totals:
     with tempfile.TemporaryDirectory(prefix="citation-network-") as tmp:
         totals = _scan_all(root, (index_path, Path(tmp), seed, keep), jobs)
-    totals.settle(read_law_index(index_path))
+    totals.settle(_index(index_path))
     return totals
 
 
@@ -450,12 +461,24 @@ def _scan_all(root: Path, setup: tuple[Path, Path, int, int], jobs: int) -> Tota
 # --- the sample --------------------------------------------------------------------------
 
 
-def choose(totals: Totals, size: int) -> list[Candidate]:
-    """``size`` resolved citations, split evenly over the sampled relations."""
+def choose(
+    totals: Totals, size: int, relations: tuple[str, ...] = SAMPLED, seed: int | None = None
+) -> list[Candidate]:
+    """``size`` resolved citations, split evenly over ``relations``.
+
+    With ``seed``, the candidates kept (a uniform sample by ``Candidate.key``) are ordered
+    by a second key of that seed: another uniform sample, independent of the first.
+    """
+
+    def order(c: Candidate) -> int:
+        return c.key if seed is None else sample_key(seed, c.member, c.provision, c.start)
+
     chosen: list[Candidate] = []
-    for n, relation in enumerate(SAMPLED):
-        want = size // len(SAMPLED) + (n < size % len(SAMPLED))
-        pool = sorted(totals.candidates.get(relation, []), key=lambda c: c.key)
+    for n, relation in enumerate(relations):
+        want = size // len(relations) + (n < size % len(relations))
+        # the pool holds the ``keep`` smallest keys and whatever came after its last trim
+        kept = sorted(totals.candidates.get(relation, []), key=lambda c: c.key)[: totals.keep]
+        pool = sorted(kept, key=order)
         chosen += [c for c in pool if totals.resolved(c)][:want]
     return chosen
 
@@ -471,7 +494,9 @@ def sample_rows(root: Path, chosen: list[Candidate]) -> list[dict[str, str]]:
             if member in wanted:
                 law = read_member(member, source, Path(scratch))
                 texts.update(
-                    ((member, p.path), p.text) for p in law.walk() if p.path in wanted[member]
+                    ((member, p.path), citable_text(p))
+                    for p in law.walk()
+                    if p.path in wanted[member]
                 )
                 del wanted[member]
             if not wanted:
@@ -499,6 +524,7 @@ def sample_rows(root: Path, chosen: list[Candidate]) -> list[dict[str, str]]:
                 "cited_name": c.cited.name,
                 "cited_file": c.cited.path,
                 "target": " ; ".join(c.paths) or "(the law)",
+                "rule": c.rule,
                 "correct": "",
                 "note": "",
             }
@@ -644,27 +670,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sample-out", type=Path, default=layout.root / "docs" / "linking-sample.tsv"
     )
+    parser.add_argument("--relative-sample", type=int, default=0,
+                        help="size of a sample of relative references (0: none)")  # fmt: skip
+    parser.add_argument("--relative-seed", type=int, default=13)
+    parser.add_argument(
+        "--relative-out", type=Path, default=layout.root / "tests" / "linking" / "relative.tsv"
+    )
     args = parser.parse_args(argv)
     if not args.path.exists():
         parser.error(f"{args.path} does not exist")
     started = time.perf_counter()
-    keep = 3 * (args.sample // len(SAMPLED) + 1)
+    keep = 3 * (max(args.sample // len(SAMPLED), args.relative_sample) + 1)
     totals = run(args.path, args.index, args.seed, keep, args.jobs)
     scanned = time.perf_counter() - started
     chosen = choose(totals, args.sample)
     if len(chosen) < args.sample:
         print(f"warning: only {len(chosen)} resolved citations could be sampled", file=sys.stderr)
-    rows = sample_rows(args.path, chosen)
-    write_sample(args.sample_out, rows)
+    relative = choose(totals, args.relative_sample, RELATIVE_SAMPLED, args.relative_seed)
+    rows = sample_rows(args.path, chosen + relative)
+    write_sample(args.sample_out, rows[: len(chosen)])
+    if relative:
+        write_sample(args.relative_out, rows[len(chosen) :])
     report = summary(totals, time.perf_counter() - started)
     report["time"]["scan_seconds"] = round(scanned, 1)
     report["time"]["jobs"] = args.jobs
     report["input"] = str(args.path)
     report["sample"] = {
         "file": str(args.sample_out),
-        "rows": len(rows),
+        "rows": len(chosen),
+        "relative": {
+            "file": str(args.relative_out),
+            "rows": len(relative),
+            "seed": args.relative_seed,
+        },
         "seed": args.seed,
-        "by_relation": dict(Counter(r["relation"] for r in rows)),
+        "by_relation": dict(Counter(r["relation"] for r in rows)),  # both samples
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

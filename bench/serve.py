@@ -4,6 +4,8 @@ run (the baseline: no pages, no time limit, no worker processes).
 
     .venv/bin/python bench/serve.py [--clients 16] [--seconds 60] [--store DIR]
 
+Targets: a provision page, an amendment's page (its 신구조문대비표), a citation picture (SVG
+drawn by Graphviz), a saved query, ``/sparql``, then the baseline.
 Loopback only; at most 32 clients and 300 s per target. Each client is a thread with its
 own keep-alive connection (httpx), sending one request after another. Reported per target:
 requests/s, p50, p95, p99 in milliseconds, errors (non-200 or transport errors), and the
@@ -29,6 +31,8 @@ from legigraph.stores.virtuoso import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "/eli/kr-11/ordin/2229686/art_2"
+AMENDMENT = "/eli/kr-11/ordin-amend/9173/amendment/2"  # its 신구조문대비표, read from the store
+PICTURE = "/pictures/citations/eli/kr/law/014217.svg"  # drawn by dot on every request
 QUERY = "cq08-projects-of-office"
 DIRECT = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
 
@@ -125,6 +129,10 @@ def main() -> None:
         print(f"store {store}; {clients} clients, {seconds:g} s per target")
         before = rss_mib(serve.pid)
         load(f"serve page {PAGE}", {"method": "GET", "url": base + PAGE}, clients, seconds)
+        load(f"serve page {AMENDMENT}", {"method": "GET", "url": base + AMENDMENT}, clients,
+             seconds)  # fmt: skip
+        load(f"serve picture {PICTURE}", {"method": "GET", "url": base + PICTURE}, clients,
+             seconds)  # fmt: skip
         accept = {"Accept": DIRECT["Accept"]}
         load(f"serve saved query {QUERY}", {"method": "GET", "url": f"{base}/queries/{QUERY}",
                                             "params": example, "headers": accept},

@@ -18,12 +18,12 @@ LAYERS = [
     {"sources", "amendments"},
     {"link", "shacl", "query"},
     {"stores"},
-    {"build", "ingest", "effects", "validate", "reason"},
+    {"build", "ingest", "effects", "validate", "reason", "dump"},
     {"cli", "serve", "draft", "history", "register", "__main__", "legigraph"},
 ]
 LONG = 500
 # Modules still over the limit, each to be split; a module that shrinks must leave the list.
-STILL_LONG = {"ingest"}
+STILL_LONG: set[str] = set()
 
 
 def _unit(module: str) -> str:

@@ -26,6 +26,11 @@ B = "https://w3id.org/legigraph/"
             ids.provision(ids.ordinance(2229686), "art_7/item_4"),
             "eli/kr-11/ordin/2229686/art_7/item_4",
         ),
+        (
+            ids.provision_by_id("kr-11/ordin/2229686/art_7/item_4"),
+            "eli/kr-11/ordin/2229686/art_7/item_4",
+        ),
+        (ids.provision_by_id("kr/law/014217/art_2/item_2"), "eli/kr/law/014217/art_2/item_2"),
         (ids.amendment(ids.amending_act(9173), 1), "eli/kr-11/ordin-amend/9173/amendment/1"),
         (ids.national_law("014217"), "eli/kr/law/014217"),
         (ids.ai_project(2024, 5), "id/kr-11/ai-project/2024/05"),
@@ -63,6 +68,8 @@ def test_path_from_citation(label: str, path: str) -> None:
         (lambda: ids.ordinance("22-29"), "digits only"),
         (lambda: ids.ordinance_version("2229686", "2024-3-26"), "YYYY-MM-DD"),
         (lambda: ids.provision(ids.ordinance(1), "article_3"), "provision path"),
+        (lambda: ids.provision_by_id("2229686/art_3"), "provision id"),
+        (lambda: ids.provision_by_id("kr-11/ordin/2229686/제3조"), "provision path"),
         (lambda: ids.ai_project(2024, 100), "1..99"),
         (lambda: ids.ai_project(2024, "nineteen"), "whole number"),  # type: ignore[arg-type]
         (lambda: ids.path_from_citation("제3항조"), "cannot read provision label"),
@@ -87,6 +94,7 @@ _PROJECT = ids.ai_project(2024, 5)
 MINTED = {
     "DraftLegislationWork": [ids.bill(2024, 1544)],
     "Process": [ids.process(2024, 1544)],
+    "Agent": [ids.agent("legigraph-curators")],
     "Activity": [ids.activity(2024, 1544, "referral")],
     "Participation": [ids.participation(2024, 1544, "proposer", 1)],
     "Ordinance": [ids.ordinance(2229686)],
@@ -125,6 +133,10 @@ MINTED = {
     "DraftAmendment": [ids.bill_amendment(ids.bill(2024, 1544), 1)],
     "NationalAmendingAct": [ids.national_amending_act("001720", 11690)],
     "NationalAmendment": [ids.amendment(ids.national_amending_act("001720", 11690), 1)],
+    "NationalAmendingAct-amendingLaw": [ids.national_law("001720")],
+    "NationalAmendingAct-amendingVersion": [ids.law_version("001720", "2013-03-23")],
+    "NationalAmendingAct-amends": [ids.national_law("000899")],
+    "NationalAmendment-amendedLaw": [ids.national_law("000899")],
     "SourceDocument": [ids.SEED],
 }
 
@@ -152,3 +164,44 @@ def test_graph_iris() -> None:
     assert str(ids.NATIONAL_GRAPH) == B + "graph/national"
     assert str(ids.HISTORY_GRAPH) == B + "graph/history"
     assert str(ids.bill_graph(1544)) == B + "graph/bill-1544"
+
+
+def test_dump_iris() -> None:
+    assert str(ids.dump_file("bill-1544.nt.gz")) == B + "dumps/bill-1544.nt.gz"
+    assert str(ids.DUMP_CATALOG) == B + "dumps/catalog"
+    assert str(ids.SPARQL_ENDPOINT) == B + "sparql"
+    for bad in ("../x.nt", "bill-1544", "Bill.nt", "x.nt/../y"):
+        with pytest.raises(ids.IdError):
+            ids.dump_file(bad)
+
+
+def test_record_id_of_reads_what_the_minters_wrote() -> None:
+    law, ordinance = ids.national_law("014217"), ids.ordinance(2229686)
+    assert ids.record_id_of(str(law)) == "014217"
+    assert (
+        ids.record_id_of(str(ids.provision(ids.law_version("014217", "2023-05-22"), "art_2")))
+        == "014217"
+    )
+    assert ids.record_id_of(str(ids.provision(ordinance, "art_7/item_4"))) == "2229686"
+    assert ids.record_id_of(str(ids.bill(2024, 1544))) is None
+    assert ids.record_id_of("https://example.org/eli/kr/law/014217") is None
+
+
+def _documented_examples() -> list[str]:
+    """The examples of the IRI table of docs/model.md (the full ones, not the `…/` short)."""
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    table = text.split("## IRI patterns", 1)[1].split("\n\n", 3)[2]
+    found = []
+    for row in table.splitlines()[2:]:
+        example = row.strip("|").split("|")[-1]
+        found += [e for e in re.findall(r"`([^`]+)`", example) if not e.startswith("…")]
+    return found
+
+
+def test_every_documented_iri_example_is_one_the_shapes_accept() -> None:
+    """docs/model.md's table, the shapes' sh:pattern and ids.py (above) say the same."""
+    patterns = [p for ps in _pattern_shapes().values() for p in ps]
+    examples = _documented_examples()
+    assert len(examples) >= 25
+    unmatched = [e for e in examples if not any(re.search(p, B + e) for p in patterns)]
+    assert not unmatched, f"docs/model.md examples no shape pattern accepts: {unmatched}"

@@ -107,12 +107,12 @@ def test_csv_rows_validate_like_the_mapped_table(
     header = (ROOT / "data/tables/ai-projects.csv").read_text(encoding="utf-8").splitlines()[0]
     good = (
         "19,ai-safety-net,시험 사업 운영,Test project,요약,Summary,road-management-division,"
-        "road-management-division,,in-operation,table-ref-row-12"
+        "road-management-division,kr-11/ordin/2229686/art_3,,in-operation,,table-ref-row-12"
     )
     path = write(tmp_path, "ai-projects.csv", f"{header}\n{good}\n")
     assert run(built, "validate", str(path)) == 0
     # a technique the report's words do not state (no lg:TechniqueMention) is refused
-    stated = good.replace("division,,in-operation", "division,chatbot,in-operation")
+    stated = good.replace("art_3,,in-operation", "art_3,chatbot,in-operation")
     path = write(tmp_path, "ai-projects.csv", f"{header}\n{stated}\n")
     assert run(built, "validate", str(path)) == 1
     assert "technique" in capsys.readouterr().out

@@ -1,5 +1,6 @@
 """The saved national queries on a small real store: fixture statutes, four committed laws
-(민법, 고등교육법, 지속가능발전 기본법, 특정연구기관 육성법) and the bill-1544 graph.
+(민법, 고등교육법, 지속가능발전 기본법, 특정연구기관 육성법), one real family of the corpus
+(서예진흥에 관한 법률, its 시행령 and 시행규칙) and the bill-1544 graph.
 
 Every query runs on the embedded store and on rdflib over the same quads, and the rows are
 checked by hand: they are the golden results of the national queries.
@@ -18,7 +19,7 @@ from rdflib.term import Node
 
 from legigraph.build import BuildResult
 from legigraph.ingest import ingest_statutes
-from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved
+from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved, run_text
 from legigraph.query.saved import Result, SavedQuery, load_queries
 from tests.conftest import ROOT
 
@@ -60,8 +61,9 @@ def run(
     """Run on the store and, with ``compare``, on rdflib: the rows must be the same.
 
     rdflib walks ``eli:is_part_of*`` from every node of the graph and joins a VALUES clause
-    after a UNION: a whole law as the target of cited-by takes it 10-20 s here, and the
-    3-step citation paths exhaust memory; those calls run on the store only.
+    after a UNION: a whole law as the target of cited-by takes it 10-20 s here, the
+    3-step citation paths exhaust memory and the delegation chain's four branches run past
+    30 s; those calls run on the store only.
     """
     query: SavedQuery = QUERIES[qid]
     result = run_saved(engines[0], query, params or None)
@@ -87,6 +89,7 @@ def test_every_national_query_is_tested() -> None:
     tested = {
         "national-cited-by", "national-most-cited-provisions", "national-most-cited-laws",
         "national-citation-paths", "national-laws-by-ministry", "national-bill-shared-citations",
+        "national-delegation-chain",
     }  # fmt: skip
     assert set(QUERIES) == tested
 
@@ -149,3 +152,60 @@ def test_bill_shared_citations_cross_the_graphs(
     assert (ORDIN + "art_2/item_2", LAW + "014217/art_2/item_2", LAW + "900004/art_1") in pairs
     assert (ORDIN + "art_6/item_5", LAW + "001706/art_32", LAW + "900004/art_2") in pairs
     assert all(str(r["bill_citing"]).startswith(ORDIN) for r in result.rows)
+
+
+SEOYE, DECREE, RULE = LAW + "013199/", LAW + "013488/", LAW + "013493/"
+VIA_DECREE = "문화체육관광부령으로 정하는"
+
+
+def chain(result: Result) -> list[tuple[str, ...]]:
+    return [
+        tuple(str(r[k]) for k in ("direction", "steps", "delegating", "delegated", "wording"))
+        for r in result.rows
+    ]
+
+
+def test_delegation_chain_down_from_the_act(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
+    # 법 제7조제3항 "대통령령으로 정하는 바에 따라" → 시행령 제4조제4항 (법 제7조제3항에 따라);
+    # 시행령 제4조제2항 and its items 2, 3 ("문화체육관광부령으로 정하는") → 시행규칙 제2조
+    result = run(engines, "national-delegation-chain", compare=False, article=SEOYE + "art_7")
+    assert chain(result) == [
+        ("down", "1", SEOYE + "art_7/para_3", DECREE + "art_4/para_4", "대통령령으로 정하는"),
+        ("down", "2", DECREE + "art_4/para_2", RULE + "art_2/para_1", VIA_DECREE),
+        ("down", "2", DECREE + "art_4/para_2/item_2", RULE + "art_2/para_2", VIA_DECREE),
+        ("down", "2", DECREE + "art_4/para_2/item_3", RULE + "art_2/para_3", VIA_DECREE),
+    ]
+    assert (
+        column(result, "delegated_law_ko")
+        == ["서예진흥에 관한 법률 시행령"] + ["서예진흥에 관한 법률 시행규칙"] * 3
+    )
+    assert column(result, "delegating_ko")[0] == "제7조제3항"
+
+
+def test_delegation_chain_up_from_the_rule(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
+    result = run(engines, "national-delegation-chain", compare=False, article=RULE + "art_2")
+    assert chain(result) == [
+        ("up", "1", DECREE + "art_4/para_2", RULE + "art_2/para_1", VIA_DECREE),
+        ("up", "1", DECREE + "art_4/para_2/item_2", RULE + "art_2/para_2", VIA_DECREE),
+        ("up", "1", DECREE + "art_4/para_2/item_3", RULE + "art_2/para_3", VIA_DECREE),
+        ("up", "2", SEOYE + "art_7/para_3", DECREE + "art_4/para_4", "대통령령으로 정하는"),
+    ]
+    # the decree's article is in the middle: one step each way
+    middle = run(engines, "national-delegation-chain", compare=False, article=DECREE + "art_4")
+    assert [(d, s) for d, s, *_ in chain(middle)] == [("up", "1")] + [("down", "1")] * 3
+    # 시행령 제4조제2항 cites 법 제7조제2항, which delegates nothing: no delegation, only a citation
+    none = run(engines, "national-delegation-chain", compare=False, article=SEOYE + "art_5")
+    assert none.rows == []
+
+
+def test_decree_and_rule_are_based_on_their_act(
+    engines: tuple[OxigraphEngine, RdflibEngine],
+) -> None:
+    result = run_text(
+        engines[0],
+        "SELECT ?a ?b WHERE { GRAPH ?g { ?a <http://data.europa.eu/eli/ontology#based_on> ?b "
+        f'FILTER (STRSTARTS(STR(?a), "{LAW}0134") && !CONTAINS(STR(?a), "/art_")) }} }} '
+        "ORDER BY ?a ?b",
+    )
+    pairs = [(str(r["a"]), str(r["b"])) for r in result.rows]
+    assert pairs == [(DECREE[:-1], SEOYE[:-1]), (RULE[:-1], SEOYE[:-1]), (RULE[:-1], DECREE[:-1])]

@@ -237,6 +237,18 @@ def test_ai_project_legal_basis(graph: Graph) -> None:
     assert {r["article_heading_ko"] for r in rows} == {"미래전략과제의 범위", "지원사업"}
 
 
+def test_legal_basis_provisions(graph: Graph) -> None:
+    """The legal basis read from the provisions, with the bill that created it."""
+    rows = select(graph, "legal-basis-provisions")
+    projects: dict[str, set[int]] = defaultdict(set)
+    for r in rows:
+        projects[r["provision_ko"]].add(r["serial"])
+    assert projects == {"제3조": set(range(1, 19)), "제7조제4호": set(range(1, 19))}
+    assert len(rows) == 36  # one row per (provision, project), whatever the amendments
+    assert {(r["bill_number"], r["promulgation_number"]) for r in rows} == {("1544", "9173")}
+    assert {str(r["bill"]) for r in rows} == {LGD + "eli/dl/kr-11/bill/2024/1544"}
+
+
 def test_ai_projects_by_department(graph: Graph) -> None:
     rows = select(graph, "ai-projects-by-department")
     assert [(r["serial"], r["role"]) for r in rows] == [

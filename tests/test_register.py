@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 from rdflib.term import Node
 
+from legigraph.build import BuildResult
+from legigraph.cli import main
 from legigraph.query.saved import QueryError, with_prefixes
 from tests.conftest import ROOT
 
@@ -116,3 +119,60 @@ def test_the_ordinance_in_force_is_marked(graph: Graph) -> None:
     assert str(current).endswith("/2024-03-26")
     result = URIRef("https://w3id.org/legigraph/doc/kr-11/review-report/2024-1544/result/detection-time")
     assert str(graph.value(result, URIRef(LG + "baselineUnitCode"))) == "MIN"
+
+
+# --- the register profile's optional fields -------------------------------------------
+
+REGISTER_TABLE = ROOT / "data" / "tables" / "ai-project-register.csv"
+REGISTER_FIELDS = (
+    "https://schema.org/email", "https://schema.org/startDate", "https://schema.org/endDate",
+    "https://schema.org/provider", LG + "publicationCategory", LG + "humanIntervention",
+    LG + "risks", LG + "proportionality", LG + "impactAssessment", LG + "sourceData",
+)
+
+
+def test_the_seed_projects_have_no_register_field_the_report_does_not_give(graph: Graph) -> None:
+    assert REGISTER_TABLE.read_text(encoding="utf-8").count("\n") == 1  # the header only
+    for field in REGISTER_FIELDS:
+        assert list(graph.subject_objects(URIRef(field))) == [], field
+
+
+def _register_row(tmp_path: Path, **cells: str) -> Path:
+    header = REGISTER_TABLE.read_text(encoding="utf-8").splitlines()[0].split(",")
+    path = tmp_path / "ai-project-register.csv"
+    row = [cells.get(column, "") for column in header]
+    path.write_text(",".join(header) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    return path
+
+
+def test_register_fields_are_checked_when_present(built: BuildResult, tmp_path: Path) -> None:
+    root = ["--root", str(built.out_dir.parents[1])]
+    good = _register_row(
+        tmp_path, serial="5", contact_email="dasan@seoul.go.kr", begin_date="2024-01-01",
+        end_date="2024-12-31", publication_category="other-algorithm",
+        provider="seoul-digital-foundation", risks_ko="오답 안내",
+    )
+    assert main([*root, "validate", str(good)]) == 0
+    for bad in (
+        {"begin_date": "2025-01-01", "end_date": "2024-12-31"},  # begin after end
+        {"publication_category": "high-risk"},  # not in the code list
+        {"provider": "no-such-body"},  # not an organisation of the graph
+        {"contact_email": "dasan.seoul.go.kr"},
+    ):
+        cells = {"serial": "5", "begin_date": "2024-01-01", "end_date": "2024-12-31", **bad}
+        assert main([*root, "validate", str(_register_row(tmp_path, **cells))]) == 1, bad
+
+
+# --- the legal basis both ways ----------------------------------------------------------
+
+
+def test_the_legal_basis_links_both_ways_with_the_bill(graph: Graph) -> None:
+    bill = URIRef("https://w3id.org/legigraph/eli/dl/kr-11/bill/2024/1544")
+    projects = set(graph.subjects(RDF.type, URIRef(LG + "AIProject")))
+    for project in projects:
+        provisions = set(graph.objects(project, URIRef(LG + "legalBasis")))
+        assert {str(p).rsplit("2229686/", 1)[1] for p in provisions} == {"art_3", "art_7/item_4"}
+        for provision in provisions:
+            assert (provision, URIRef(LG + "isLegalBasisOf"), project) in graph
+        assert list(graph.objects(project, URIRef(LG + "legalBasisCreatedBy"))) == [bill]
+    assert set(graph.objects(bill, URIRef(LG + "createdLegalBasisOf"))) == projects

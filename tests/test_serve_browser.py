@@ -1,8 +1,11 @@
 """``legigraph serve`` in a real browser: Debian's Chromium, headless, driven by Playwright.
 
-The browser opens the home page, follows the link to bill 1544, goes on to a provision
-page, runs a saved query from its page with a parameter, and checks what it shows. No
-request may leave the loopback address and no console error may appear.
+The browser opens the home page (with the organisation chart), follows the link to bill
+1544 (its timeline), goes on to a provision page (its text, incoming citations and the
+citation picture), an amendment's 신구조문대비표, runs a saved query from its page with a
+parameter, and runs a query in YASGUI; it checks what each shows. No request may leave
+the loopback address and no console error may appear. With ``LEGIGRAPH_SCREENSHOTS=DIR``
+each page is saved as a screenshot there (docs/serve/ holds the ones in the README).
 """
 
 from __future__ import annotations
@@ -69,14 +72,27 @@ def _shot(page: Any, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def _drawn(page: Any, selector: str) -> None:
+    """The SVG image at ``selector`` was loaded and drawn (not a broken image)."""
+    image = page.locator(selector)
+    image.scroll_into_view_if_needed()
+    loaded = "s => { const i = document.querySelector(s); return i?.complete && i.naturalWidth }"
+    page.wait_for_function(loaded, arg=selector)
+    assert image.bounding_box()["width"] > 50
+
+
 def test_home_bill_provision_and_saved_query(page: Any, server: Server) -> None:
     page.goto(server.url + "/")
     assert page.title() == "legigraph"
+    _drawn(page, "#organisation-svg")
     _shot(page, "serve-home")
     page.click("#bill-link")
     page.wait_for_url("**/eli/dl/kr-11/bill/2024/1544")
     assert "일부개정조례안" in page.inner_text("#label-ko")
     assert "Partial amendment bill" in page.inner_text("#label-en")
+    dates = page.locator("#timeline li").evaluate_all("ls => ls.map(l => l.dataset.date)")
+    assert dates[:2] == ["2024-02-02", "2024-02-07"]
+    _drawn(page, "#timeline-svg")
     _shot(page, "serve-bill")
 
     # the bill → the ordinance it changes → its 제2조
@@ -94,7 +110,15 @@ def test_home_bill_provision_and_saved_query(page: Any, server: Server) -> None:
     art = versions.nth(1).locator(".art").first.bounding_box()
     item = versions.nth(1).locator(".item").first.bounding_box()
     assert item["x"] > art["x"]
+    _drawn(page, "#citations-svg")  # its 제2호 cites 「지속가능발전 기본법」 제2조제2호
     _shot(page, "serve-provision")
+    # the cited national provision: what cites it, and the same picture from its side
+    page.goto(server.url + "/eli/kr/law/014217/art_2/item_2")
+    citing = page.locator("#incoming a[title='https://w3id.org/legigraph/eli/kr-11/ordin/"
+                          "2229686/art_2/item_2']")  # fmt: skip
+    assert citing.count() == 1
+    _drawn(page, "#citations-svg")
+    _shot(page, "serve-cited-provision")
 
     # a saved query, run from its page with a parameter
     page.goto(server.url + "/queries")
@@ -123,3 +147,32 @@ def test_home_bill_provision_and_saved_query(page: Any, server: Server) -> None:
     page.click("#sparql button[type=submit]")
     page.wait_for_selector("#results")
     assert page.locator("#results td").all_inner_texts() == ["18"]
+
+
+def test_amendment_comparison(page: Any, server: Server) -> None:
+    page.goto(server.url + "/eli/kr-11/ordin-amend/9173/amendment/2")
+    table = page.locator("#comparison")
+    assert table.locator("th").all_inner_texts()[0].startswith("현 행")
+    inserted = table.locator("tr.inserted td")
+    assert inserted.nth(0).inner_text() == "<신 설>"
+    assert "신기술 및 인공지능" in inserted.nth(1).locator("ins").inner_text()
+    # old and new text side by side: the two cells of a row share a line
+    left, right = (inserted.nth(i).bounding_box() for i in range(2))
+    assert right["x"] > left["x"] + left["width"] - 1 and abs(right["y"] - left["y"]) < 1
+    _shot(page, "serve-amendment")
+
+
+def test_yasgui_runs_a_saved_query(page: Any, server: Server) -> None:
+    page.goto(server.url + "/queries/cq05-projects-per-category")
+    page.click("#open-editor")
+    page.wait_for_url("**/queries/cq05-projects-per-category/editor")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert "lg:AIProject" in page.evaluate("window.legigraphEditor.getTab().getQuery()")
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table tbody tr")
+    expected = server.get("/queries/cq05-projects-per-category",
+                          headers={"Accept": "application/sparql-results+json"}).json()  # fmt: skip
+    rows = page.locator(".yasr table tbody tr")
+    assert rows.count() == len(expected["results"]["bindings"]) > 0
+    assert "AI 매력서비스" in page.inner_text(".yasr table")
+    _shot(page, "serve-yasgui")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import shutil
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -169,6 +168,21 @@ def mark_current_versions(graph: Graph) -> None:
         graph.add((work, LG.currentVersion, version))
 
 
+def add_legal_basis_bills(graph: Graph) -> None:
+    """Link each AI project to the bill that created its legal basis, and back.
+
+    A bill created the basis when it proposed an amendment (``lg:proposedBy``) of a
+    provision the project rests on (``lg:legalBasis`` = the amendment's
+    ``lg:affectedProvision``): ``lg:legalBasisCreatedBy`` and its inverse
+    ``lg:createdLegalBasisOf``.
+    """
+    for project, provision in list(graph.subject_objects(LG.legalBasis)):
+        for amendment in graph.subjects(LG.affectedProvision, provision):
+            for bill in graph.objects(amendment, LG.proposedBy):
+                graph.add((project, LG.legalBasisCreatedBy, bill))
+                graph.add((bill, LG.createdLegalBasisOf, project))
+
+
 def _add_amendment_texts(graph: Graph) -> None:
     for amendment in graph.subjects(RDF.type, LG.Amendment):
         for via, text_prop in (
@@ -209,6 +223,7 @@ def _build_graph(layout: Layout, corpus: Path | None) -> tuple[Graph, LinkResult
     _add_seed(graph, layout, spec["seed"])
     _add_ordinance_texts(graph, layout, spec["ordinance_texts"])
     _add_amendment_texts(graph)
+    add_legal_basis_bills(graph)
     linked = link(graph, layout, corpus)
     graph += linked.graph
     mark_current_versions(graph)
@@ -270,9 +285,6 @@ def build(
     return BuildResult(out, len(graph), manifest, 0, report_text, inputs, linked)
 
 
-CITED_ID = re.compile(r"/eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)")
-
-
 def fetch_missing_records(layout: Layout, client: LawGoKrClient | None = None) -> list[str]:
     """Fetch from the law.go.kr Open API the cited records that have no text at hand.
 
@@ -282,8 +294,8 @@ def fetch_missing_records(layout: Layout, client: LawGoKrClient | None = None) -
     graph = build_graph(layout)
     index = law_index(layout)
     texts = NationalTexts(committed_texts(layout), None, api_cache(layout))
-    cited_ids = (CITED_ID.search(str(o)) for o in graph.objects(None, ELI.cites))
-    wanted = sorted({m.group(1) for m in cited_ids if m})
+    cited_ids = (ids.record_id_of(str(o)) for o in graph.objects(None, ELI.cites))
+    wanted = sorted({i for i in cited_ids if i})
     missing = [r for r in (index.by_id.get(i) for i in wanted) if r and texts.get(r) is None]
     if not missing:
         return ["every cited record is already at hand; nothing to fetch"]

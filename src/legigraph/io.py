@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -199,3 +201,15 @@ def format_size(size: int) -> str:
         if size >= unit:
             return f"{size / unit:.4g} {name}"
     return f"{size} B"
+
+
+def csv_text(rows: Iterable[Iterable[Any]], delimiter: str = ",") -> str:
+    """Rows as the project writes a table: Unix line ends, quotes only where needed.
+
+    The one form of every committed table (``data/tables/*.csv``, ``data/linking/*.tsv``):
+    tests/test_tables.py checks each file is in it, so a table edited by hand and a
+    table written by a command differ only where their content does.
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()

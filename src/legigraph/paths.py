@@ -65,6 +65,11 @@ class Layout:
         """``legigraph ingest``'s store (never touched by ``legigraph build``)."""
         return self.build / "national-store"
 
+    @property
+    def dumps(self) -> Path:
+        """``legigraph dump``'s files (each graph gzipped, sums, VoID, DCAT)."""
+        return self.build / "dumps"
+
     @classmethod
     def default(cls) -> Layout:
         return cls(project_root())

@@ -1,9 +1,9 @@
 """The ``legigraph`` command line: a thin layer over the Python API.
 
 One module per group of commands (``data``: build, link, ingest, validate, draft;
-``queries``: queries, query, golden, push; ``serve``), each adding its subcommands with
-``register``. Exit codes: 0 ok, 1 data does not conform, 2 usage or input error, 3 internal
-error (legigraph.errors maps each error to its code).
+``register``: add, export; ``queries``: queries, query, golden, push; ``serve``; ``dump``),
+each adding its subcommands with ``register``. Exit codes: 0 ok, 1 data does not conform,
+2 usage or input error, 3 internal error (legigraph.errors maps each error to its code).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from legigraph.cli import data, queries, serve
+from legigraph.cli import data, dump, queries, register, serve
 from legigraph.errors import EXIT_INPUT, EXIT_INTERNAL, LegigraphError
 
-GROUPS = (data, queries, serve)  # in the order `legigraph --help` lists them
+GROUPS = (data, register, queries, serve, dump)  # in the order `legigraph --help` lists them
 
 
 def parser() -> argparse.ArgumentParser:

@@ -15,9 +15,12 @@ from rdflib import Graph
 from legigraph.cli.common import emit, layout, mib
 from legigraph.cli.effects import cmd_ingest_effects
 from legigraph.errors import EXIT_NONCONFORMING, EXIT_OK, InputError
+from legigraph.ingest.network import OnError
 from legigraph.inputs import MAX_INPUT_BYTES
 from legigraph.io import atomic_write
+from legigraph.model.text import Lang
 from legigraph.progress import progress_bar
+from legigraph.register.template import is_template
 from legigraph.shacl.engines import ENGINE_OF_RECORD, ShaclEngine
 
 
@@ -155,6 +158,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         if not args.store and not args.no_context and not ensure_bill_graph(args):
             return EXIT_NONCONFORMING
+        templates = [f for f in args.files if is_template(Path(f))]
+        if templates:
+            if len(templates) < len(args.files) or args.store or args.no_context:
+                raise InputError(templates[0], "a CSV of new projects is checked on its own, "
+                                 "in the context of the built graph",
+                                 "validate it apart from other files, without --store or "
+                                 "--no-context")  # fmt: skip
+            return validate_new_projects(args, templates)
         with progress_bar("reading and validating", quiet=args.quiet, unit="file") as advance:
             result = validate(
                 args.files, here, context=Graph() if args.no_context else None,
@@ -168,6 +179,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
             handle.write(result.report.serialize(format="turtle"))
     # warnings and infos are reported; only a violation makes the data not conform
     return EXIT_OK if result.violations == 0 else EXIT_NONCONFORMING
+
+
+def validate_new_projects(args: argparse.Namespace, files: list[str]) -> int:
+    """Check template CSVs of new projects by row and column; 1 when one does not conform."""
+    from legigraph.register.check import check_new_projects
+
+    code = EXIT_OK
+    for name in files:
+        checked = check_new_projects(Path(name), layout(args))
+        emit(checked.render() + "\n")
+        code = code if checked.conforms else EXIT_NONCONFORMING
+    return code
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
@@ -228,8 +251,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        "legalize-kr/index_all_laws.csv)")  # fmt: skip
     p_ing.add_argument(
         "--on-error",
-        choices=["skip", "stop"],
-        default="skip",
+        choices=[e.value for e in OnError],
+        default=OnError.SKIP.value,
         help="a broken file: skip it and report it (default), or stop (exit 2)",
     )
     p_ing.add_argument(
@@ -260,12 +283,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="validate RDF or CSV files in the context of the built graph, or a whole store",
         description="Validate data files (Turtle, JSON-LD, N-Triples, RDF/XML, or a CSV table "
         "shaped like one of data/tables/) against the SHACL profile, in the context of the "
-        "built graph or of a store; with --store and no files, validate the whole store.",
+        "built graph or of a store; with --store and no files, validate the whole store. A "
+        "CSV of new AI projects (data/templates/new-ai-projects.csv) is checked row by row, "
+        "with each problem as file:line:column.",
     )
     p_val.add_argument(
         "files", nargs="*", help="Turtle, JSON-LD, N-Triples, RDF/XML or CSV files"
     )
-    p_val.add_argument("--lang", choices=["en", "ko"], default="en", help="message language")
+    p_val.add_argument("--lang", choices=[lang.value for lang in Lang], default="en",
+                       help="message language")  # fmt: skip
     p_val.add_argument("--report", metavar="PATH", help="write the full SHACL report (Turtle)")
     p_val.add_argument(
         "--no-context",

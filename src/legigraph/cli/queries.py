@@ -11,7 +11,14 @@ from rdflib import Graph
 from legigraph.cli.common import closing, emit, layout, limit_args, password, remote_args
 from legigraph.errors import EXIT_NONCONFORMING, EXIT_OK, InputError
 from legigraph.io import format_size, parse_rdf
-from legigraph.query.engines import Engine, OxigraphEngine, RdflibEngine, run_saved, run_text
+from legigraph.query.engines import (
+    EmbeddedEngine,
+    Engine,
+    OxigraphEngine,
+    RdflibEngine,
+    run_saved,
+    run_text,
+)
 from legigraph.query.golden import STORE_TARGETS
 from legigraph.query.results import FORMATS, GRAPH_FORMATS, render
 from legigraph.query.saved import (
@@ -216,7 +223,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_q.add_argument("--columns", "-c", metavar="A,B", help="show only these result columns")
     p_q.add_argument(
         "--engine",
-        choices=["oxigraph", "rdflib"],
+        choices=[e.value for e in EmbeddedEngine],
         default="oxigraph",
         help="embedded engine (default: the pyoxigraph store in build/store)",
     )
@@ -251,7 +258,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "golden", help="check (or --regenerate) the saved queries' golden results"
     )
     p_gold.add_argument("--regenerate", action="store_true", help="rewrite queries/golden/*.srj")
-    p_gold.add_argument("--engine", choices=["oxigraph", "rdflib"], default="rdflib")
+    p_gold.add_argument("--engine", choices=[e.value for e in EmbeddedEngine], default="rdflib")
     remote_args(p_gold, "check against a SPARQL endpoint instead")
     p_gold.add_argument("--default-graph", metavar="IRI", help="with --endpoint: default graph")
     limit_args(p_gold)

@@ -223,6 +223,16 @@ def _article_rows(old: Node | None, new: Node) -> list[Row]:
     return rows
 
 
+def article_rows(old: Node | None, new: Node) -> list[Row]:
+    """The rows of one article: its heading row, then its provisions.
+
+    Runs of provisions left as they are are collapsed; nodes are matched by ``identity``
+    (a renumbered provision keeps its own).
+    """
+    rows = _article_rows(old, new)
+    return rows[:1] + _collapse(rows[1:])
+
+
 def table(applied: Applied, title: str) -> Table:
     """The 대비표 of the articles the draft touches."""
     touched: set[str] = set()
@@ -244,8 +254,7 @@ def table(applied: Applied, title: str) -> Table:
         if previous >= 0 and order[node.path] > previous + 1:
             out.rows.append(Row("omitted", "", plain(OMITTED), plain(OMITTED)))
         previous = order[node.path]
-        rows = _article_rows(before.get(node.identity), node)
-        out.rows += rows[:1] + _collapse(rows[1:])
+        out.rows += article_rows(before.get(node.identity), node)
     return out
 
 

@@ -11,15 +11,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from legigraph.model.namespaces import PREFIXES
 from legigraph.model.records import LawText, Provision
 from legigraph.stores.embedded import open_store
 
-_PREFIXES = {
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "lg": "https://w3id.org/legigraph/ontology#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
-}
+_PREFIXES = {name: str(PREFIXES[name]) for name in ("eli", "lg", "rdfs", "schema")}
 _LAW = """
 SELECT ?name ?work ?id ?version ?published ?inforce ?number WHERE {
   ?work a lg:NationalLaw ; rdfs:label ?name ; eli:id_local ?id ; eli:is_realized_by ?version .

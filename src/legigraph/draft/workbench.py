@@ -25,7 +25,7 @@ from legigraph.draft.source import DraftBill, read_draft
 from legigraph.io import atomic_write
 from legigraph.link.linker import describe_record
 from legigraph.link.resolve import LawRecord
-from legigraph.model.namespaces import LG, bind_prefixes
+from legigraph.model.namespaces import LG, bind_prefixes, curie
 from legigraph.paths import Layout
 from legigraph.shacl.report import ValidationResult
 from legigraph.validate import built_graph, validate_graph
@@ -114,13 +114,7 @@ class DraftResult:
 
 
 def _short(iri: str) -> str:
-    for prefix, ns in (
-        ("eli:", "http://data.europa.eu/eli/ontology#"),
-        ("lg:", "https://w3id.org/legigraph/ontology#"),
-    ):
-        if iri.startswith(ns):
-            return prefix + iri[len(ns) :]
-    return f"<{iri}>" if "://" in iri else iri
+    return curie(iri) or (f"<{iri}>" if "://" in iri else iri)
 
 
 def _context(layout: Layout, base: BaseVersion, applied: Applied) -> Graph:

@@ -66,7 +66,7 @@ _PREFIX = re.compile(
 _ELEM = re.compile(
     rf"(?:제{_S}(?P<a>{_N}){_S}조(?:의(?P<ab>{_N}))?)?"
     rf"(?:{_S}제{_S}(?P<p>{_N}){_S}항)?"
-    rf"(?:{_S}제{_S}(?P<i>{_N}){_S}호(?:의(?P<ib>{_N}))?(?!선|서식))?"
+    rf"(?:{_S}제{_S}(?P<i>{_N}){_S}호(?:의(?P<ib>{_N})(?![0-9]))?(?!(?:의{_N})?{_S}(?:선|서식)))?"
     rf"(?(i)(?:{_S}(?P<s>[{SUBITEM_LETTERS}]){_S}목)?)"
 )
 _SUB = re.compile(rf"(?P<s>[{SUBITEM_LETTERS}]){_S}목")

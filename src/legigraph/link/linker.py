@@ -289,7 +289,7 @@ def link(
             out, record, texts.get(record), {"*"} if law_id in full else paths, layout.data
         )
     for work in sorted(graph.subjects(RDF.type, LG.Ordinance), key=str):
-        record = index.by_id.get(str(work).rsplit("/", 1)[-1])
+        record = index.by_id.get(ids.record_id_of(str(work)) or "")
         if record is not None and record.is_ordinance:  # the amended ordinance itself
             out.add((work, ELI.id_local, Literal(record.law_id)))
             out.add((work, RDFS.seeAlso, law_page(record)))

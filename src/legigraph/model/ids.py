@@ -134,6 +134,25 @@ def provision(work: URIRef, path: str) -> URIRef:
     return URIRef(provision_iri(work, path))
 
 
+_PROVISION_ID = re.compile(r"^(kr-[0-9]{2}/ordin|kr/law)/([0-9]+)/(.+)$")
+
+
+def provision_by_id(value: str) -> URIRef:
+    """A work-level provision from its id, the IRI path after ``eli/``.
+
+    ``kr-11/ordin/2229686/art_7/item_4`` (an ordinance's, by 자치법규ID) or
+    ``kr/law/014217/art_2/item_2`` (a national law's, by 법령ID): how a table names a
+    provision it links to (the legal basis of a project).
+    """
+    match = _PROVISION_ID.match(value.strip())
+    if not match:
+        raise IdError(
+            f"provision id {value!r} is not of the form kr-11/ordin/{{자치법규ID}}/{{path}} or "
+            "kr/law/{법령ID}/{path} (e.g. kr-11/ordin/2229686/art_7/item_4)"
+        )
+    return _iri(f"eli/{match.group(1)}/{match.group(2)}/{provision_path(match.group(3))}")
+
+
 def provision_iri(work: str, path: str) -> str:
     """The IRI of :func:`provision` as a plain string (the ingest's fast writer)."""
     return f"{work}/{provision_path(path)}"
@@ -163,6 +182,32 @@ def national_law_of(iri: str) -> str | None:
         return None
     law_id = iri[len(_LAW_PREFIX) :].partition("/")[0]
     return _LAW_PREFIX + law_id if _DIGITS.match(law_id) else None
+
+
+_RECORD_ID = re.compile(rf"^{re.escape(BASE)}eli/kr(?:-[0-9]+)?/(?:law|ordin)/([0-9]+)(?:/|$)")
+
+
+def record_id_of(iri: str) -> str | None:
+    """The 법령ID or 자치법규ID in an IRI of a law or ordinance.
+
+    Also of one of its versions or provisions; None for any other IRI.
+    """
+    match = _RECORD_ID.match(iri)
+    return match.group(1) if match else None
+
+
+def delegation_iri(delegated: str, delegating: str) -> str:
+    """A delegation, under the provision that carries it out, named by the delegating one.
+
+    ``…/law/011507/art_2/delegation/011506/art_11/para_2``: 011507's 제2조 settles what
+    011506's 제11조제2항 delegates (a plain string, for the ingest's fast writer).
+    """
+    law = national_law_of(delegating)
+    if law is None or national_law_of(delegated) is None:
+        raise IdError(f"a delegation joins two national provisions, not {delegated!r} and "
+                      f"{delegating!r}")  # fmt: skip
+    rest = delegating[len(law) :]
+    return f"{delegated}/delegation/{law[len(_LAW_PREFIX) :]}{rest}"
 
 
 def law_version(law_id: str, promulgated: str) -> URIRef:
@@ -313,6 +358,21 @@ def bill_graph(number: int) -> URIRef:
 NATIONAL_GRAPH = graph("national")
 HISTORY_GRAPH = graph("history")  # every version of the laws `legigraph ingest history` read
 EFFECTS_GRAPH = graph("effects")  # the 타법개정 clauses of `legigraph ingest effects`
+
+
+# --- what `legigraph dump` publishes, and the endpoint ----------------------------------
+
+
+def dump_file(name: str) -> URIRef:
+    """A file of ``legigraph dump`` as served under ``/dumps/`` (``dumps/bill-1544.nt.gz``)."""
+    stem, dot, rest = name.partition(".")
+    if not dot or not re.fullmatch(r"[a-z0-9]+(\.[a-z0-9]+)*", rest):
+        raise IdError(f"dump file name {name!r} is not SLUG.EXT")
+    return _iri(f"dumps/{slug(stem, 'dump name')}.{rest}")
+
+
+DUMP_CATALOG = _iri("dumps/catalog")  # the DCAT catalogue of the dumps
+SPARQL_ENDPOINT = _iri("sparql")  # `legigraph serve`'s endpoint where w3id.org maps BASE
 
 
 def external(url: str) -> URIRef:

@@ -39,3 +39,11 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
     return graph
+
+
+def curie(iri: str) -> str | None:
+    """``eli:cites`` for an IRI in one of the project's namespaces (not ``lgd:``), else None."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(str(ns)) and prefix != "lgd":
+            return f"{prefix}:{iri[len(str(ns)) :]}"
+    return None

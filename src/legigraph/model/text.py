@@ -8,6 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from enum import StrEnum
+
+
+class Lang(StrEnum):
+    """The two languages of labels and messages: Korean (the sources') and English."""
+
+    KO = "ko"
+    EN = "en"
+
 
 # Conjoining jamo (U+1100–U+11FF) appear only when Hangul syllables are decomposed (NFD).
 DECOMPOSED_HANGUL = re.compile("[\u1100-\u11ff]")

@@ -20,6 +20,7 @@ class LG(DefinedNamespace):
     Bill: URIRef  # bill
     ChangeEvent: URIRef  # change event
     DefinedTerm: URIRef  # defined term
+    Delegation: URIRef  # delegation
     LawVersion: URIRef  # national law version
     LegalVersion: URIRef  # legal version
     NationalLaw: URIRef  # national law
@@ -59,23 +60,31 @@ class LG(DefinedNamespace):
     classifiedUnder: URIRef  # classified under
     classifies: URIRef  # classifies
     contactPerson: URIRef  # contact person
+    createdLegalBasisOf: URIRef  # created legal basis of
     currentVersion: URIRef  # current version
     dateInForce: URIRef  # date in force
     definedBy: URIRef  # defined by
     definedIn: URIRef  # defined in
+    delegatedProvision: URIRef  # delegated provision
+    delegatingProvision: URIRef  # delegating provision
+    delegationWording: URIRef  # delegation wording
     denotes: URIRef  # denotes
     enactedAs: URIRef  # enacted as
     enumeratesScope: URIRef  # enumerates scope
     firstLine: URIRef  # first line
     hasOpinion: URIRef  # has opinion
     hasQuantity: URIRef  # has quantity
+    humanIntervention: URIRef  # human intervention
+    impactAssessment: URIRef  # impact assessment
     implementingBody: URIRef  # implementing body
     inVersion: URIRef  # in version
     insertedText: URIRef  # inserted text
+    isLegalBasisOf: URIRef  # is legal basis of
     lastLine: URIRef  # last line
     lawSerialNumber: URIRef  # law serial number (MST)
     leadDepartment: URIRef  # lead department
     legalBasis: URIRef  # legal basis
+    legalBasisCreatedBy: URIRef  # legal basis created by
     lifecycleStatus: URIRef  # lifecycle status
     localLawSerialNumber: URIRef  # local-law serial number
     mainContent: URIRef  # main content
@@ -88,11 +97,13 @@ class LG(DefinedNamespace):
     periodMonths: URIRef  # period in months
     plannedDate: URIRef  # planned date
     promulgationNumber: URIRef  # promulgation number
+    proportionality: URIRef  # proportionality
     proposalReason: URIRef  # proposal reason
     proposedAs: URIRef  # proposed as
     proposedBy: URIRef  # proposed by
     provisionAfter: URIRef  # provision after
     provisionBefore: URIRef  # provision before
+    publicationCategory: URIRef  # publication category
     quote: URIRef  # quote
     reasoning: URIRef  # reasoning
     reportsPolicy: URIRef  # reports policy
@@ -101,8 +112,10 @@ class LG(DefinedNamespace):
     resultOf: URIRef  # result of
     reviews: URIRef  # reviews
     revisionNote: URIRef  # revision note
+    risks: URIRef  # risks
     serialNumber: URIRef  # serial number
     sha256: URIRef  # SHA-256 digest
+    sourceData: URIRef  # source data
     sourceDocument: URIRef  # source document
     targetRank: URIRef  # target rank
     targetYear: URIRef  # target year

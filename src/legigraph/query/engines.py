@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
-import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from legigraph.paths import Layout
 from legigraph.query.limits import Limits, QueryPool, StoreDir
@@ -21,7 +20,6 @@ from legigraph.query.saved import (
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
-    QueryError,
     Result,
     SavedQuery,
     bind,
@@ -91,6 +89,13 @@ class _PooledEngine:
         self.close()
 
 
+class EmbeddedEngine(StrEnum):
+    """The engines that run in this process's workers (``--engine``)."""
+
+    OXIGRAPH = "oxigraph"
+    RDFLIB = "rdflib"
+
+
 class RdflibEngine(_PooledEngine):
     """rdflib's SPARQL engine over a :class:`rdflib.Graph`, in a forked worker."""
 
@@ -99,19 +104,6 @@ class RdflibEngine(_PooledEngine):
     def __init__(self, graph: Graph):
         super().__init__(graph)
         self.graph = graph
-
-
-def from_oxigraph(term: Any) -> Node:
-    """Convert a pyoxigraph term into the equal rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise QueryError(f"unsupported term {term!r}")
 
 
 class OxigraphEngine(_PooledEngine):
@@ -186,3 +178,8 @@ def run_query(
         return run_saved(engine, saved, params)
     with OxigraphEngine.open(layout.bill_store) as own:
         return run_saved(own, saved, params)
+
+
+def open_store(path: Path) -> OxigraphEngine:
+    """An embedded store on disk, read-only, its queries run in workers held to limits."""
+    return OxigraphEngine.open(path)

@@ -64,8 +64,11 @@ def term_key(term: Mapping[str, str] | None) -> tuple[Any, ...] | None:
     return ("literal", value, datatype, None)
 
 
-def canonical(graph: Graph) -> Graph:
-    """``graph`` with plain literals untyped and numbers in one lexical form.
+def comparable_graph(graph: Graph) -> Graph:
+    """``graph`` as results are compared: plain literals untyped, numbers in one lexical form.
+
+    Not ``model.literals.canonical`` (XSD canonical forms, for output): this form is for
+    comparing what two engines answered.
 
     RDF 1.1 makes ``"a"`` and ``"a"^^xsd:string`` the same term, and ``"2.0"`` and ``"2"``
     are the same xsd:decimal, whatever an engine prints.
@@ -82,13 +85,13 @@ def canonical(graph: Graph) -> Graph:
 
 
 def ntriples(graph: Graph) -> str:
-    """A graph in canonical form as sorted N-Triples (the form of golden files)."""
-    return sorted_ntriples(canonical(graph))
+    """A graph in comparable form as sorted N-Triples (the form of golden files)."""
+    return sorted_ntriples(comparable_graph(graph))
 
 
 def same_graph(text: str, other: str) -> bool:
-    """True when two N-Triples documents hold isomorphic graphs, in canonical form."""
-    graphs = [canonical(Graph().parse(data=t, format="nt")) for t in (text, other)]
+    """True when two N-Triples documents hold isomorphic graphs, in comparable form."""
+    graphs = [comparable_graph(Graph().parse(data=t, format="nt")) for t in (text, other)]
     return isomorphic(graphs[0], graphs[1])
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import unicodedata
+from enum import StrEnum
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -15,8 +16,26 @@ from rdflib.term import Node
 from legigraph.model.namespaces import BASE, bind_prefixes
 from legigraph.query.saved import QueryError, Result
 
-FORMATS = ("table", "csv", "tsv", "json")
-GRAPH_FORMATS = ("turtle", "json-ld", "nt")
+
+class Format(StrEnum):
+    """How a result is printed: a table for people, or a SPARQL results format."""
+
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+
+
+class GraphFormat(StrEnum):
+    """How a CONSTRUCT or DESCRIBE result is printed."""
+
+    TURTLE = "turtle"
+    JSON_LD = "json-ld"
+    NT = "nt"
+
+
+FORMATS = tuple(f.value for f in Format)
+GRAPH_FORMATS = tuple(f.value for f in GraphFormat)
 
 
 def term_to_json(term: Node) -> dict[str, str]:

@@ -1,9 +1,9 @@
 """The ASGI application of ``legigraph serve`` (Starlette), and the function that runs it.
 
-Routes: ``/`` (home), ``/sparql`` (:mod:`.sparql`), ``/queries`` and ``/queries/{id}``
-(:mod:`.saved`), ``/dumps`` and ``/.well-known/void`` (:mod:`.dumps`), ``/static/…``, and
-every other path as the linked-data page of the IRI ``https://w3id.org/legigraph/<path>``
-(:mod:`.pages`).
+Routes: ``/`` (home), ``/sparql`` (:mod:`.sparql`), ``/queries``, ``/queries/{id}`` and
+``/queries/{id}/editor`` (:mod:`.saved`), ``/dumps`` and ``/.well-known/void``
+(:mod:`.dumps`), ``/static/…``, ``/pictures/…`` (SVG), and every other path as the
+linked-data page of the IRI ``https://w3id.org/legigraph/<path>`` (:mod:`.resource`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from legigraph.errors import InputError
 from legigraph.query.saved import Result
-from legigraph.serve import dumps, pages, saved, sparql
+from legigraph.serve import dumps, resource, saved, sparql
 from legigraph.serve.pages import cell
 from legigraph.serve.site import BILL, HERE, Site
 
@@ -60,7 +60,7 @@ def create_app(site: Site) -> Starlette:
         *saved.routes(site),
         *dumps.routes(site),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-        *pages.routes(site),
+        *resource.routes(site),
     ]
     middleware = [
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],

@@ -1,10 +1,14 @@
 """Dumps and their description: ``/dumps``, ``/dumps/{name}``, ``/.well-known/void``.
 
-``/dumps`` lists the bill build's N-Triples and Turtle with their sizes and SHA-256; the
-VoID description says what the graph holds and where to get it.
+``/dumps`` lists the files of ``legigraph dump`` (``build/dumps/``: each graph gzipped as
+N-Triples and Turtle, ``void.ttl``, ``dcat.ttl``, ``SHA256SUMS``, as its ``manifest.json``
+names them) and the bill build's N-Triples and Turtle, with their sizes and SHA-256. The
+VoID description is ``legigraph dump``'s when there is one (its dump and endpoint IRIs
+under ``https://w3id.org/legigraph/`` given as this server's URLs), else one made from the
+bill build's manifest.
 
-Only the files named in :data:`DUMPS` are served, from the bill build's folder: a name is
-looked up, never joined to a path, so no request reaches another file.
+Only the files named in :data:`DUMPS` or in the dump manifest are served: a name is looked
+up, never joined to a path, so no request reaches another file.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from legigraph.model import ids
 from legigraph.model.namespaces import BASE, PREFIXES
 from legigraph.serve.formats import GRAPH_FORMATS, NotAcceptable, negotiate, serialize_graph
 from legigraph.serve.site import Site
@@ -53,6 +58,47 @@ def _sha256(path: Path) -> str:
                 digest.update(block)
         _SUMS[key] = digest.hexdigest()
     return _SUMS[key]
+
+
+def written(folder: Path) -> list[Dump]:
+    """The files ``legigraph dump`` wrote into ``folder``, as its manifest lists them."""
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return []
+    data: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
+    out = []
+    for entry in data.get("files", []):
+        name = str(entry["name"])
+        path = folder / name
+        if "/" not in name and path.is_file():
+            media = "application/gzip" if name.endswith(".gz") else str(entry["media"])
+            out.append(Dump(name, path, media, path.stat().st_size, _sha256(path)))
+    sums = folder / "SHA256SUMS"
+    if out and sums.is_file():
+        out.append(Dump(sums.name, sums, "text/plain", sums.stat().st_size, _sha256(sums)))
+    return out
+
+
+def on_server(graph: Graph, root: str) -> Graph:
+    """``graph`` with the IRIs of the dumps and the endpoint given as this server's URLs."""
+    served = {str(ids.SPARQL_ENDPOINT): root + "/sparql"}
+    prefix = BASE + "dumps/"
+    out = Graph()
+    for prefix_name, ns in graph.namespaces():
+        out.bind(prefix_name, ns)
+
+    def moved(term: Any) -> Any:
+        if isinstance(term, URIRef):
+            text = str(term)
+            if text in served:
+                return URIRef(served[text])
+            if text.startswith(prefix) and text != str(ids.DUMP_CATALOG):
+                return URIRef(root + "/dumps/" + text[len(prefix) :])
+        return term
+
+    for s, p, o in graph:
+        out.add((moved(s), p, moved(o)))
+    return out
 
 
 def dumps(folder: Path) -> list[Dump]:
@@ -98,19 +144,20 @@ def void(folder: Path, root: str) -> Graph:
 
 def routes(site: Site) -> list[Any]:
     folder = site.layout.bill_build
+    dumped = site.layout.dumps
 
     async def listing(request: Request) -> Response:
         root = str(request.base_url).rstrip("/")
-        return site.html(request, "dumps.html", dumps=dumps(folder),
+        return site.html(request, "dumps.html", dumps=dumps(folder), written=written(dumped),
                          void=root + "/.well-known/void")  # fmt: skip
 
     async def one(request: Request) -> Response:
         name = request.path_params["name"]
-        media = DUMPS.get(name)
-        if media is None or not (folder / name).is_file():
+        found = {d.name: d for d in [*written(dumped), *dumps(folder)]}.get(name)
+        if found is None:
             return site.html(request, "404.html", status=404, iri=f"/dumps/{name}")
-        return FileResponse(folder / name, media_type=media, filename=name,
-                            headers={"X-Checksum-SHA256": _sha256(folder / name)})  # fmt: skip
+        return FileResponse(found.path, media_type=found.media, filename=name,
+                            headers={"X-Checksum-SHA256": found.sha256})  # fmt: skip
 
     async def description(request: Request) -> Response:
         try:
@@ -118,7 +165,12 @@ def routes(site: Site) -> list[Any]:
         except NotAcceptable as err:
             return Response(f"VoID can be given as {err}\n", 406)
         assert fmt is not None
-        body = serialize_graph(void(folder, str(request.base_url).rstrip("/")), fmt)
+        root = str(request.base_url).rstrip("/")
+        if (dumped / "void.ttl").is_file() and written(dumped):
+            described = on_server(Graph().parse(dumped / "void.ttl", format="turtle"), root)
+        else:
+            described = void(folder, root)
+        body = serialize_graph(described, fmt)
         return Response(body, media_type=fmt.media)
 
     return [Route("/dumps", listing), Route("/dumps/{name}", one),

@@ -10,6 +10,7 @@ A page holds what the store says of the resource (every property with its values
 what points at it (citations, amendments, legal bases), and where it has parts with text,
 the text laid out as in law.go.kr (조/항/호/목), one column per version. The queries run on
 the server's backend within its limits; IRIs enter them as rdflib terms in ``VALUES``.
+The routes are in :mod:`.resource`, the sections by kind of resource in :mod:`.views`.
 """
 
 from __future__ import annotations
@@ -22,43 +23,32 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from legigraph.model.namespaces import BASE, PREFIXES
-from legigraph.query.saved import QueryError, Result, bind, to_term
-from legigraph.serve.formats import (
-    GRAPH_FORMATS,
-    Format,
-    NotAcceptable,
-    by_name,
-    negotiate,
-    serialize_graph,
-)
+from legigraph.model.namespaces import curie as short_iri
+from legigraph.query.saved import Result, bind
 from legigraph.serve.site import Site
-from legigraph.serve.sparql import HTTPError, run
+from legigraph.serve.sparql import run
 
 MAX_INCOMING = 500  # links shown into one resource
-_PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p != "lgd")
+SPARQL_PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p != "lgd")
 
 
-def _anywhere(body: str) -> str:
+def anywhere(body: str) -> str:
     """``body`` in the default graph or in any named graph (the national store's)."""
     return f"{{ {body} }} UNION {{ GRAPH ?g {{ {body} }} }}"
 
 
 OUT = f"""SELECT DISTINCT ?p ?o WHERE {{
-{_anywhere("VALUES ?x { UNDEF } ?x ?p ?o")}
+{anywhere("VALUES ?x { UNDEF } ?x ?p ?o")}
 }} LIMIT 5000"""
 IN = f"""SELECT DISTINCT ?s ?p WHERE {{
-{_anywhere("VALUES ?x { UNDEF } ?s ?p ?x FILTER (?p != eli:is_part_of)")}
+{anywhere("VALUES ?x { UNDEF } ?s ?p ?x FILTER (?p != eli:is_part_of)")}
 }} LIMIT {MAX_INCOMING}"""
-TREE = f"""{_PREFIXES}
+TREE = f"""{SPARQL_PREFIXES}
 SELECT DISTINCT ?root ?date ?d ?parent ?pos ?label ?title ?text WHERE {{
 {
-    _anywhere('''
+    anywhere('''
   { VALUES ?x { UNDEF } ?root eli:realizes ?x }
   UNION {
     VALUES ?x { UNDEF } BIND (?x AS ?root)
@@ -73,9 +63,9 @@ SELECT DISTINCT ?root ?date ?d ?parent ?pos ?label ?title ?text WHERE {{
   OPTIONAL { ?d schema:text ?text }''')
 }
 }}"""
-LABELS = f"""{_PREFIXES}
+LABELS = f"""{SPARQL_PREFIXES}
 SELECT DISTINCT ?x ?label WHERE {{
-{_anywhere("VALUES ?x { UNDEF } ?x rdfs:label|skos:prefLabel|eli:title ?label")}
+{anywhere("VALUES ?x { UNDEF } ?x rdfs:label|skos:prefLabel|eli:title ?label")}
 }}"""
 
 # incoming links people ask for, by what they mean (the rest are listed by property)
@@ -95,10 +85,8 @@ def values(var: str, terms: list[Node]) -> str:
 
 
 def curie(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(str(ns)) and prefix != "lgd":
-            return f"{prefix}:{iri[len(str(ns)) :]}"
-    return iri
+    """``eli:cites`` where the IRI is in a project namespace, else the IRI itself."""
+    return short_iri(iri) or iri
 
 
 @dataclass
@@ -189,11 +177,11 @@ class Page:
 
     async def load(self, *, html: bool) -> None:
         term = URIRef(self.iri)
-        out = await self._run(bind(f"{_PREFIXES}\n{OUT}", {"x": term}))
+        out = await self._run(bind(f"{SPARQL_PREFIXES}\n{OUT}", {"x": term}))
         self.out = [(r["p"], r["o"]) for r in out.rows]
         self.incoming = [
             (r["s"], r["p"])
-            for r in (await self._run(bind(f"{_PREFIXES}\n{IN}", {"x": term}))).rows
+            for r in (await self._run(bind(f"{SPARQL_PREFIXES}\n{IN}", {"x": term}))).rows
         ]
         if not html:
             return
@@ -297,51 +285,3 @@ def _versions(tree: Result) -> list[Version]:
         if top:
             versions.append(Version(root, dates.get(root, ""), top))
     return sorted(versions, key=lambda v: v.date)
-
-
-_EXTENSIONS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
-
-
-def routes(site: Site) -> list[Any]:
-    async def resource(request: Request) -> Response:
-        path = request.path_params["path"]
-        fmt: Format | None = None
-        for ext, name in _EXTENSIONS.items():
-            if path.endswith(ext):
-                path, fmt = path[: -len(ext)], by_name(name, GRAPH_FORMATS)
-                break
-        root = str(request.base_url).rstrip("/")
-        try:
-            if fmt is None:
-                fmt = negotiate(request.headers.get("accept", ""), GRAPH_FORMATS, html=True)
-        except NotAcceptable as err:
-            return Response(f"this resource can be given as {err}\n", 406)
-        try:
-            if not path.isascii():
-                raise QueryError("legigraph IRIs are ASCII")
-            iri = str(to_term(BASE + path, "iri"))
-        except QueryError:
-            return not_found(site, request, BASE + path, fmt)
-        page = Page(iri, site)
-        try:
-            await page.load(html=fmt is None)
-        except HTTPError as err:
-            return Response(err.message + "\n", err.status, media_type="text/plain")
-        if not page.found:
-            return not_found(site, request, iri, fmt)
-        if fmt is not None:
-            body = await run_in_threadpool(serialize_graph, page.graph(), fmt)
-            ext = next(e for e, n in _EXTENSIONS.items() if n == fmt.name)
-            return Response(body, media_type=fmt.media, headers={
-                "Vary": "Accept", "Content-Location": f"{root}/{path}{ext}"})  # fmt: skip
-        alternates = [(f"{root}/{path}{e}", by_name(n, GRAPH_FORMATS)) for e, n in
-                      _EXTENSIONS.items()]  # fmt: skip
-        return site.html(request, "resource.html", alternates=alternates, **page.context(root))
-
-    return [Route("/{path:path}", resource)]
-
-
-def not_found(site: Site, request: Request, iri: str, fmt: Format | None) -> Response:
-    if fmt is not None:
-        return Response(f"nothing is known of <{iri}>\n", 404, media_type="text/plain")
-    return site.html(request, "404.html", status=404, iri=iri)

@@ -8,6 +8,7 @@ formats by ``Accept`` or ``?format=`` (the same URL is an API).
 
 from __future__ import annotations
 
+import functools
 import urllib.parse
 from typing import Any
 
@@ -24,7 +25,7 @@ from legigraph.serve.formats import (
     negotiate,
 )
 from legigraph.serve.pages import cell
-from legigraph.serve.site import Site
+from legigraph.serve.site import HERE, Site
 from legigraph.serve.sparql import HTTPError, error_response, result_response, run
 
 
@@ -85,4 +86,20 @@ def routes(site: Site) -> list[Any]:
                 context["turtle"] = result.graph.serialize(format="turtle")
         return site.html(request, "query.html", status=200 if not error else status, **context)
 
-    return [Route("/queries", listing), Route("/queries/{qid}", one)]
+    return [Route("/queries", listing), Route("/queries/{qid}", one),
+            Route("/queries/{qid}/editor", functools.partial(editor, site))]  # fmt: skip
+
+
+async def editor(site: Site, request: Request) -> Response:
+    """YASGUI (vendored, :file:`scripts/vendor-yasgui`) with the saved query, bound."""
+    qid = request.path_params["qid"]
+    saved = site.queries.get(qid)
+    if saved is None:
+        return site.html(request, "404.html", status=404, iri=f"/queries/{qid}/editor")
+    given = dict(urllib.parse.parse_qsl(request.url.query, keep_blank_values=False))
+    try:
+        text = bind(saved.text, saved.bindings(given))
+    except QueryError:
+        text = saved.text
+    vendored = (HERE / "static" / "yasgui" / "yasgui.min.js").is_file()
+    return site.html(request, "editor.html", q=saved, text=text, vendored=vendored)

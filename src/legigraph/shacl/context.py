@@ -40,7 +40,8 @@ from rdflib.plugins.sparql.parserutils import CompValue, Expr
 from rdflib.term import Node, Variable
 
 from legigraph.errors import InputError
-from legigraph.model.namespaces import SH, bind_prefixes
+from legigraph.model import ids
+from legigraph.model.namespaces import ELI_DL, LG, SH, bind_prefixes
 from legigraph.shacl.compiler import (
     Dataset,
     Shape,
@@ -462,7 +463,7 @@ class ContextValidator:
 
 # --- the bill as new data (the benchmark's and the tests') ---------------------------------
 
-BILL_1544 = URIRef("https://w3id.org/legigraph/eli/dl/kr-11/bill/2024/1544")
+BILL_1544 = ids.bill(2024, 1544)
 
 
 def bill_with_amendments(graph: Graph, bill: URIRef = BILL_1544) -> Graph:
@@ -472,21 +473,17 @@ def bill_with_amendments(graph: Graph, bill: URIRef = BILL_1544) -> Graph:
     amendments, the amending act, and the provisions and provision versions the amendments
     touch: every triple whose subject is one of them.
     """
-    lg = "https://w3id.org/legigraph/ontology#"
-    dl = "http://data.europa.eu/eli/eli-draft-legislation-ontology#"
-    amendments = set(graph.subjects(URIRef(lg + "proposedBy"), bill))
+    amendments = set(graph.subjects(LG.proposedBy, bill))
     touched = {
         o
         for a in amendments
-        for p in ("affectedProvision", "provisionBefore", "provisionAfter")
-        for o in graph.objects(a, URIRef(lg + p))
+        for p in (LG.affectedProvision, LG.provisionBefore, LG.provisionAfter)
+        for o in graph.objects(a, p)
     }
-    processes = set(graph.subjects(URIRef(dl + "involved_work"), bill))
-    activities = {a for p in processes for a in graph.objects(p, URIRef(dl + "consists_of"))}
-    participations = {
-        x for a in activities for x in graph.objects(a, URIRef(dl + "had_participation"))
-    }
-    acts = set(graph.objects(bill, URIRef(lg + "enactedAs")))
+    processes = set(graph.subjects(ELI_DL.involved_work, bill))
+    activities = {a for p in processes for a in graph.objects(p, ELI_DL.consists_of)}
+    participations = {x for a in activities for x in graph.objects(a, ELI_DL.had_participation)}
+    acts = set(graph.objects(bill, LG.enactedAs))
     nodes = {bill} | amendments | touched | processes | activities | participations | acts
     new = bind_prefixes(Graph())
     for node in nodes:

@@ -34,12 +34,16 @@ MINTERS: dict[str, Callable[..., URIRef]] = {
     "agent": ids.agent,
     "ordinance": ids.ordinance,
     "provision": ids.provision,
+    "provision_by_id": ids.provision_by_id,
     "source_document": ids.source_document,
+    "external": ids.external,
     "seed_location": lambda fragment: ids.source_location(ids.SEED, fragment),
 }
 
 
-class _CellError(Exception):
+class CellError(Exception):
+    """A cell that cannot become a term; ``column`` names it."""
+
     def __init__(self, column: str, problem: str):
         super().__init__(problem)
         self.column = column
@@ -86,7 +90,7 @@ def _terms(rule: dict[str, Any], cell: str, row: dict[str, str], column: str) ->
         elif "datatype" in rule:
             lit = Literal(value, datatype=curie(rule["datatype"]))
             if lit.ill_typed:
-                raise _CellError(column, f"{value!r} is not a valid {rule['datatype']}")
+                raise CellError(column, f"{value!r} is not a valid {rule['datatype']}")
             yield lit
         else:
             yield Literal(nfc(value), lang=rule.get("lang"))
@@ -135,8 +139,8 @@ def map_table(mapping_path: Path, graph: Graph, table: Path | None = None) -> in
                         line,
                     )
             try:
-                _map_row(spec, columns, row, graph)
-            except _CellError as err:
+                map_row(spec, row, graph)
+            except CellError as err:
                 raise InputError(
                     table, f"column {err.column!r}: {err}", "fix the cell", line
                 ) from err
@@ -156,16 +160,20 @@ def mapping_for(table: Path, mappings: Path) -> Path:
     raise InputError(table, "no mapping for this table", f"name it like a mapped table ({names})")
 
 
-def _map_row(
-    spec: dict[str, Any], columns: dict[str, Any], row: dict[str, str], graph: Graph
-) -> None:
+def map_row(spec: dict[str, Any], row: dict[str, str], graph: Graph) -> URIRef:
+    """Add the triples of one row (column → cell) of a mapped table; return its subject.
+
+    Raises :class:`CellError` for a cell that is not a valid term, and ``ids.IdError``,
+    ``ValueError`` or ``KeyError`` for a row whose identifiers cannot be minted.
+    """
+    columns: dict[str, Any] = spec.get("columns", {})
     subject = mint(spec["subject"], row)
     for type_name in spec.get("types", []):
         graph.add((subject, RDF.type, curie(type_name)))
     if "type_by" in spec:
         key = row[spec["type_by"]["column"]]
         if key not in spec["type_by"]["map"]:
-            raise _CellError(
+            raise CellError(
                 spec["type_by"]["column"],
                 f"unknown value {key!r}; expected one of " + ", ".join(spec["type_by"]["map"]),
             )
@@ -178,7 +186,8 @@ def _map_row(
         graph.add((mint(link["subject"], row), curie(link["predicate"]), subject))
     for column, rules in columns.items():
         for rule in rules if isinstance(rules, list) else [rules]:
-            for term in _terms(rule, row[column] or "", row, column):
+            for term in _terms(rule, row.get(column) or "", row, column):
                 graph.add((subject, curie(rule["predicate"]), term))
                 if "inverse" in rule:
                     graph.add((term, curie(rule["inverse"]), subject))
+    return subject
