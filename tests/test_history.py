@@ -218,6 +218,36 @@ def test_renumbering_is_a_move(tmp_path: Path) -> None:
     ]
 
 
+def test_the_build_and_the_history_name_the_works_alike(
+    store: Path, built: BuildResult
+) -> None:
+    """One work-level convention: every version-level provision of bill 1544's ordinance
+    realises the same work-level subdivision in the build as in the history, and the
+    curated renumbering (act 9173, amendment 3) affects the provision the history moves."""
+    history = graph_of(store)
+    build = Graph().parse(built.out_dir / "legigraph.nt", format="nt")
+    realizes = URIRef("http://data.europa.eu/eli/ontology#realizes")
+
+    def pairs(graph: Graph) -> set[tuple[str, str]]:
+        return {
+            (str(v), str(w))
+            for v, w in graph.subject_objects(realizes)
+            if str(v).startswith(ORDIN + "/20")
+        }
+
+    assert len(pairs(build)) > 40 and pairs(build) == pairs(history)
+    assert (ORDIN + "/2023-05-22/art_7/item_4", ORDIN + "/art_7/item_5") in pairs(build)
+    affected = URIRef("https://w3id.org/legigraph/ontology#affectedProvision")
+    kind = URIRef("https://w3id.org/legigraph/ontology#amendmentType")
+    moved = {
+        history.value(c, affected)
+        for c in history.subjects(kind, URIRef(CODE + "renumbering"))
+        if str(c).startswith(ORDIN)
+    }
+    curated = URIRef("https://w3id.org/legigraph/eli/kr-11/ordin-amend/9173/amendment/3")
+    assert moved == {build.value(curated, affected)} == {URIRef(ORDIN + "/art_7/item_5")}
+
+
 def test_chain_names_a_repealed_provision_apart() -> None:
     """A provision gone from the latest version keeps its last path, suffixed when reused."""
     chain = Chain("1")

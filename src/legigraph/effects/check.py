@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 
 from legigraph.amendments import Kind, Operation
+from legigraph.amendments.apply import text_span
 from legigraph.amendments.blocks import is_image, read_block
 from legigraph.model import ids
 from legigraph.model.ids import IdError
@@ -95,6 +96,8 @@ def visible(op: Operation, current: CurrentText) -> bool | None:
     if op.kind is Kind.RENUMBER:
         destination = provision_path(op.destination.path) if op.destination else None
         return None if destination is None else destination in current
+    if op.kind is Kind.REPEAL and op.target.part:
+        return _part_repealed(path, op.target.part, current)
     if op.kind is Kind.REPEAL:
         return all(current.repealed(p) for p in _range(path, op, current))
     if path not in current:
@@ -108,6 +111,17 @@ def visible(op: Operation, current: CurrentText) -> bool | None:
         return squeeze(op.new) in text or not op.new.strip()
     parent = path.rpartition("/")[0]
     return all(piece in text for piece in _pieces(op.new, parent))
+
+
+def _part_repealed(path: str, part: tuple[str, ...], current: CurrentText) -> bool | None:
+    """A repealed 단서, 후단 or 각 호 gone from a provision that stays (others: unchecked)."""
+    if path not in current:
+        return False
+    if part in (("proviso",), ("second",)):
+        return text_span(current.own[path], part[0]) is None
+    if part == ("items",):
+        return not any(p.rpartition("/")[0] == path for p in current.own)
+    return None
 
 
 def _range(path: str, op: Operation, current: CurrentText) -> Iterable[str]:
