@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from legigraph.cli import main
 from legigraph.effects import EFFECTS_GRAPH, ingest_effects, manifest_path
 from legigraph.history import HISTORY_GRAPH, ingest_history
-from legigraph.ingest import ingest_statutes
+from legigraph.ingest import NATIONAL_GRAPH, ingest_statutes
 from legigraph.model.namespaces import LG
 from legigraph.query.engines import OxigraphEngine, run_saved
 from legigraph.query.saved import load_queries
@@ -130,8 +130,10 @@ def test_a_rebuild_keeps_the_history_and_effects_graphs(tmp_path: Path) -> None:
     """`ingest statutes` again: the graphs `ingest history` and `ingest effects` added stay."""
     corpus, path = _corpus(tmp_path), tmp_path / "store"
     ingest_statutes(corpus, path, INDEX, quiet=True, workers=1)
+    national = graph_of(path, NATIONAL_GRAPH)
     ingest_history(HISTORY, path, quiet=True)
     ingest_effects(corpus, path, INDEX, quiet=True, workers=1)
+    assert set(graph_of(path, NATIONAL_GRAPH)) == set(national)  # the effects touch no other
     before = {name: graph_of(path, name) for name in (HISTORY_GRAPH, EFFECTS_GRAPH)}
     assert all(len(g) for g in before.values())
     result = ingest_statutes(corpus, path, INDEX, quiet=True, workers=1)
