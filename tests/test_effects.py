@@ -19,13 +19,15 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from legigraph.amendments import parse_sentence
 from legigraph.cli import main
-from legigraph.effects import EFFECTS_GRAPH, ingest_effects, manifest_path
+from legigraph.effects import EFFECTS_GRAPH, CurrentText, ingest_effects, manifest_path, visible
 from legigraph.history import HISTORY_GRAPH, ingest_history
 from legigraph.ingest import NATIONAL_GRAPH, ingest_statutes
 from legigraph.model.namespaces import LG
 from legigraph.query.engines import OxigraphEngine, run_saved
 from legigraph.query.saved import load_queries
+from legigraph.sources.ordinance import read_law_bytes
 from legigraph.validate import validate
 from tests.conftest import ROOT, check_store_golden
 
@@ -183,3 +185,43 @@ def test_the_saved_queries_answer_the_questions(store: Path) -> None:
         assert total == ingest_manifest(store)["counts"]["amendments"]
     finally:
         engine.close()
+
+
+CURRENT = """---
+제목: 가법
+법령MST: 1
+법령ID: '000001'
+법령구분: 법률
+공포일자: 2020-01-01
+공포번호: '100'
+시행일자: 2020-01-01
+---
+
+# 가법
+
+##### 제3조 (신고)
+
+**①** 영업을 하려는 자는 시장에게 신고하여야 한다.
+
+**②** 삭제 <2015.2.3>
+
+**③** 시장은 신고를 받으면 수리하여야 한다. 다만, 서류가 없으면 보완을 요구할 수 있다.
+"""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "seen"),
+    [
+        ('제3조제1항 중 "구청장"을 "시장"으로 한다.', True),  # the new words stand
+        ('제3조제1항 중 "시장"을 "구청장"으로 한다.', False),  # a later change replaced them
+        ("제3조제2항을 삭제한다.", True),  # 「삭제 <date>」 is repealed
+        ("제3조제1항 단서를 삭제한다.", True),  # the 단서 is gone, the paragraph stays
+        ("제3조제3항 단서를 삭제한다.", False),  # the 단서 still stands
+        ("제3조제9항을 삭제한다.", True),  # gone altogether
+    ],
+)
+def test_visible_in_the_current_text(sentence: str, seen: bool) -> None:
+    current = CurrentText(read_law_bytes(Path("kr/가법/법률.md"), CURRENT.encode()))
+    [op] = parse_sentence(sentence)
+    assert visible(op, current) is seen
+
