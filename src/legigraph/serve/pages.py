@@ -173,7 +173,7 @@ class Page:
         self.text_truncated = False
 
     async def _run(self, text: str) -> Result:
-        return await run(self.site.backend.engine, text, self.site.limits)
+        return await run(self.site.backend.pages, text, self.site.limits)
 
     async def load(self, *, html: bool) -> None:
         term = URIRef(self.iri)

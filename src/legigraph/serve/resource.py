@@ -67,7 +67,23 @@ class Handlers:
         self.site = site
 
     async def ask(self, text: str) -> Result:
-        return await run(self.site.backend.engine, text, self.site.limits)
+        return await run(self.site.backend.pages, text, self.site.limits)
+
+    async def kept(self, key: tuple[str, ...],
+                   make: Callable[[], Awaitable[tuple[Response, bool]]]) -> Response:  # fmt: skip
+        """The response ``make()`` gives, kept for ``key`` while the store stays the same.
+
+        ``make`` says whether its response may be kept (a 200 with nothing left out).
+        """
+        bodies = self.site.backend.bodies
+        identity = await run_in_threadpool(self.site.backend.pages.identity)
+        kept = bodies.get(identity, key)
+        if kept is not None:
+            return Response(kept[0], headers=kept[1])
+        response, keep = await make()
+        if keep and response.status_code == 200:
+            bodies.put(identity, key, bytes(response.body), dict(response.headers))
+        return response
 
     async def resource(self, request: Request) -> Response:
         path = request.path_params["path"]
@@ -85,6 +101,12 @@ class Handlers:
         iri = _iri(path)
         if iri is None:
             return not_found(self.site, request, BASE + path, fmt)
+        key = ("page", root, request.url.path, fmt.name if fmt is not None else "html")
+        return await self.kept(key, lambda: self.page(request, iri, path, fmt, root))
+
+    async def page(self, request: Request, iri: str, path: str, fmt: Format | None,
+                   root: str) -> tuple[Response, bool]:  # fmt: skip
+        """The page (``fmt`` None) or the RDF of ``iri``; whether it may be kept."""
         page = Page(iri, self.site)
         views = Views(self.site, iri, set())
         try:
@@ -93,33 +115,42 @@ class Handlers:
                 views.types = types_of(page.out)
                 await views.load(root)
         except HTTPError as err:
-            return Response(err.message + "\n", err.status, media_type="text/plain")
+            return Response(err.message + "\n", err.status, media_type="text/plain"), False
         if not page.found:
-            return not_found(self.site, request, iri, fmt)
+            return not_found(self.site, request, iri, fmt), False
         if fmt is not None:
             body = await run_in_threadpool(serialize_graph, page.graph(), fmt)
             ext = next(e for e, n in _EXTENSIONS.items() if n == fmt.name)
             return Response(body, media_type=fmt.media, headers={
-                "Vary": "Accept", "Content-Location": f"{root}/{path}{ext}"})  # fmt: skip
+                "Vary": "Accept", "Content-Location": f"{root}/{path}{ext}"}), True  # fmt: skip
         alternates = [(f"{root}/{path}{e}", by_name(n, GRAPH_FORMATS)) for e, n in
                       _EXTENSIONS.items()]  # fmt: skip
-        return self.site.html(request, "resource.html", alternates=alternates, path=path,
-                         **page.context(root), **views.context())  # fmt: skip
+        response = self.site.html(request, "resource.html", alternates=alternates, path=path,
+                                  **page.context(root), **views.context())  # fmt: skip
+        return response, "cut" not in views.sections
 
     async def drawn(self, request: Request, make: Callable[[str, str], Awaitable[Picture]],
                     *, of_iri: bool = True) -> Response:  # fmt: skip
-        """The SVG of ``await make(iri, root)``; ``iri`` is the path's (empty without one)."""
+        """The SVG of ``await make(iri, root)``; ``iri`` is the path's (empty without one).
+
+        Drawn once per picture and store (:meth:`kept`).
+        """
         iri = _iri(request.path_params["path"]) if of_iri else ""
         if iri is None:
             return Response("not a legigraph IRI\n", 404, media_type="text/plain")
-        try:
-            picture = await make(iri, str(request.base_url).rstrip("/"))
-            body = await run_in_threadpool(picture.svg)
-        except HTTPError as err:
-            return Response(err.message + "\n", err.status, media_type="text/plain")
-        except EngineError as err:
-            return Response(f"{err}\n", 500, media_type="text/plain")
-        return Response(body, media_type=SVG, headers={"Cache-Control": "max-age=300"})
+        root = str(request.base_url).rstrip("/")
+
+        async def draw() -> tuple[Response, bool]:
+            try:
+                picture = await make(iri or "", root)
+                body = await run_in_threadpool(picture.svg)
+            except HTTPError as err:
+                return Response(err.message + "\n", err.status, media_type="text/plain"), False
+            except EngineError as err:
+                return Response(f"{err}\n", 500, media_type="text/plain"), False
+            return Response(body, media_type=SVG, headers={"Cache-Control": "max-age=300"}), True
+
+        return await self.kept(("picture", root, request.url.path), draw)
 
     @staticmethod
     def links(rows: list[dict[str, str]], root: str) -> dict[str, str]:

@@ -156,7 +156,7 @@ class Views:
 
     async def _run(self, query: str) -> Result:
         bound = bind(query, {"x": URIRef(self.iri)})
-        return await run(self.site.backend.engine, bound, self.site.limits)
+        return await run(self.site.backend.pages, bound, self.site.limits)
 
     async def saved(self, qid: str, **given: str) -> Result | None:
         """The saved query ``qid`` run with ``given`` as its page runs it; None if absent."""
@@ -164,7 +164,7 @@ class Views:
         if saved is None:
             return None
         query = bind(saved.text, saved.bindings(given))
-        return await run(self.site.backend.engine, self.site.backend.for_saved(saved, query),
+        return await run(self.site.backend.pages, self.site.backend.for_saved(saved, query),
                          self.site.limits)  # fmt: skip
 
     async def load(self, root: str) -> None:
@@ -224,7 +224,7 @@ class Views:
 
     async def table(self) -> None:
         async def ask(query: str) -> Result:
-            return await run(self.site.backend.engine, query, self.site.limits)
+            return await run(self.site.backend.pages, query, self.site.limits)
 
         self.sections["comparison"] = await comparison(self.iri, ask)
 
