@@ -10,9 +10,11 @@ Targets, each for ``--seconds`` with ``--clients`` clients at once:
   with its 신구조문대비표, a citation picture (SVG drawn by Graphviz);
 - on a national store, a national law's page (table of contents, most-cited provisions)
   and one of its cited provisions: the law with the most cited provisions;
-- pages in turn: :data:`SAMPLE` IRIs minted by legigraph, drawn by hash from the store's
-  subjects, each client going through them from its own start (so each page is first
-  asked unkept, then kept: ``serve/cache.py``);
+- first visits: up to :data:`FIRST` IRIs minted by legigraph, drawn by hash from the
+  store's subjects, each asked once (pages not kept yet: ``serve/cache.py``), for at most
+  ``--seconds``;
+- pages in turn: :data:`SAMPLE` other such IRIs, each client going through them from its
+  own start (each page asked first unkept, then kept);
 - the saved query ``cq08-projects-of-office`` at ``/queries/{id}`` (JSON) and its bound
   text at ``/sparql``; then the same text on ``oxigraph serve-read-only`` over the same
   store, and on Virtuoso (``legigraph.stores.virtuoso``, a fresh database on loopback)
@@ -56,7 +58,9 @@ AMENDMENT = "/eli/kr-11/ordin-amend/9173/amendment/2"  # its 신구조문대비�
 PICTURE = "/pictures/citations/eli/kr/law/014217.svg"
 QUERY = "cq08-projects-of-office"
 SAMPLE = 200  # IRIs of the pages-in-turn target
-DIRECT = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+FIRST = 3000  # other IRIs, each asked once: pages not kept yet
+JSON = {"Accept": "application/sparql-results+json"}  # queries are POSTed as forms (query=…):
+# Virtuoso 7 does not answer a direct POST (application/sparql-query)
 MOST_CITED_LAW = """PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX lg: <https://w3id.org/legigraph/ontology#>
 SELECT ?law ?provision (COUNT(?citing) AS ?n) WHERE { GRAPH ?g {
@@ -94,17 +98,29 @@ def rss_mib(pid: int) -> float:
     return total / 1024
 
 
-def load(name: str, requests: list[dict[str, Any]], clients: int, seconds: float) -> None:
-    """``clients`` threads sending ``requests`` in turn (each from its own start)."""
+def load(name: str, requests: list[dict[str, Any]], clients: int, seconds: float,
+         *, once: bool = False) -> None:  # fmt: skip
+    """``clients`` threads sending ``requests`` in turn (each from its own start).
+
+    With ``once``, each request is sent once (by one client) and the target ends early
+    when all are sent.
+    """
     samples: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
+    taken = iter(range(len(requests)))
+
     def client(start: int) -> None:
         turn = start
         with httpx.Client(timeout=30) as http:
             while time.monotonic() < stop:
+                if once:
+                    with lock:
+                        turn = next(taken, -1)
+                    if turn < 0:
+                        break
                 request = requests[turn % len(requests)]
                 turn += 1
                 begin = time.perf_counter()
@@ -181,15 +197,15 @@ def virtuoso_baseline(store_dir: Path, store: ox.Store, national: bool, text: st
                 nt.unlink()
             print(f"virtuoso: {loaded} triples of {store_dir} bulk-loaded in "
                   f"{time.monotonic() - began:.0f} s", flush=True)  # fmt: skip
-            answer = httpx.post(server.sparql_url, content=text.encode(), headers=DIRECT,
+            answer = httpx.post(server.sparql_url, data={"query": text}, headers=JSON,
                                 timeout=60).json()  # fmt: skip
             got = len(answer["results"]["bindings"])
             if got != rows:
                 print(f"virtuoso gives {got} rows, serve {rows}: baseline not comparable")
                 return
             load("baseline: Virtuoso /sparql, same text", [
-                {"method": "POST", "url": server.sparql_url, "content": text.encode(),
-                 "headers": DIRECT}], clients, seconds)  # fmt: skip
+                {"method": "POST", "url": server.sparql_url, "data": {"query": text},
+                 "headers": JSON}], clients, seconds)  # fmt: skip
         finally:
             server.stop()
 
@@ -215,7 +231,8 @@ def main() -> None:
     pages = [("page", PAGE), ("amendment page", AMENDMENT), ("picture", PICTURE)]
     if national:
         pages += national_targets(store)
-    sample = sample_paths(store, SAMPLE)
+    drawn = sample_paths(store, SAMPLE + FIRST)
+    sample, first = drawn[:SAMPLE], drawn[SAMPLE:]
 
     port = free_port()
     command = [sys.executable, "-m", "legigraph", "--root", str(ROOT), "serve", "--port",
@@ -232,15 +249,19 @@ def main() -> None:
         for name, path in pages:
             load(f"serve {name} {path}", [{"method": "GET", "url": base + path}], clients, seconds)
             memory.append(rss_mib(serve.pid))
+        visits = [{"method": "GET", "url": base + path} for path in first]
+        load(f"serve pages, {len(first)} other IRIs once each (first visits)", visits, clients,
+             seconds, once=True)  # fmt: skip
+        memory.append(rss_mib(serve.pid))
         turns = [{"method": "GET", "url": base + path} for path in sample]
         load(f"serve pages, {len(sample)} IRIs in turn", turns, clients, seconds)
         memory.append(rss_mib(serve.pid))
-        accept = {"Accept": DIRECT["Accept"]}
+        accept = JSON
         load(f"serve saved query {QUERY} (JSON)", [
             {"method": "GET", "url": f"{base}/queries/{QUERY}", "params": example,
              "headers": accept}], clients, seconds)  # fmt: skip
-        sparql = {"method": "POST", "url": base + "/sparql", "content": text.encode(),
-                  "headers": DIRECT}  # fmt: skip
+        sparql = {"method": "POST", "url": base + "/sparql", "data": {"query": text},
+                  "headers": JSON}  # fmt: skip
         load("serve /sparql, the same text", [sparql], clients, seconds)
         memory.append(rss_mib(serve.pid))
         print("serve memory (uvicorn + workers), MiB, before and after each target: "
@@ -259,7 +280,7 @@ def main() -> None:
             wait(f"http://127.0.0.1:{oport}/query?query=ASK%7B%7D", ox_server)
             load("baseline: Oxigraph server, same store, same text", [
                 {"method": "POST", "url": f"http://127.0.0.1:{oport}/query",
-                 "content": text.encode(), "headers": DIRECT}], clients, seconds)  # fmt: skip
+                 "data": {"query": text}, "headers": JSON}], clients, seconds)  # fmt: skip
         if args.no_virtuoso:
             return
         if shutil.which(virtuoso.BINARY) is None:

@@ -44,6 +44,7 @@ from legigraph.serve.views import Views, types_of
 
 _EXTENSIONS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
 SVG = "image/svg+xml"
+CACHE = "max-age=300"  # pages, their RDF and pictures: a rebuilt store shows within 5 minutes
 
 
 def _iri(path: str) -> str | None:
@@ -122,12 +123,16 @@ class Handlers:
             body = await run_in_threadpool(serialize_graph, page.graph(), fmt)
             ext = next(e for e, n in _EXTENSIONS.items() if n == fmt.name)
             return Response(body, media_type=fmt.media, headers={
-                "Vary": "Accept", "Content-Location": f"{root}/{path}{ext}"}), True  # fmt: skip
+                "Vary": "Accept", "Content-Location": f"{root}/{path}{ext}",
+                "Cache-Control": CACHE}), True  # fmt: skip
         alternates = [(f"{root}/{path}{e}", by_name(n, GRAPH_FORMATS)) for e, n in
                       _EXTENSIONS.items()]  # fmt: skip
         response = self.site.html(request, "resource.html", alternates=alternates, path=path,
                                   **page.context(root), **views.context())  # fmt: skip
-        return response, "cut" not in views.sections
+        whole = "cut" not in views.sections
+        if whole:
+            response.headers["Cache-Control"] = CACHE
+        return response, whole
 
     async def drawn(self, request: Request, make: Callable[[str, str], Awaitable[Picture]],
                     *, of_iri: bool = True) -> Response:  # fmt: skip
@@ -148,7 +153,7 @@ class Handlers:
                 return Response(err.message + "\n", err.status, media_type="text/plain"), False
             except EngineError as err:
                 return Response(f"{err}\n", 500, media_type="text/plain"), False
-            return Response(body, media_type=SVG, headers={"Cache-Control": "max-age=300"}), True
+            return Response(body, media_type=SVG, headers={"Cache-Control": CACHE}), True
 
         return await self.kept(("picture", root, request.url.path), draw)
 
