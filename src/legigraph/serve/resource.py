@@ -8,6 +8,7 @@ with the sections of :mod:`.views` and an amendment's table of :mod:`.comparison
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -111,10 +112,10 @@ class Handlers:
         page = Page(iri, self.site)
         views = Views(self.site, iri, set())
         try:
-            await page.load(html=fmt is None)
-            if fmt is None and page.found:
+            await page.load_triples(html=fmt is None)
+            if fmt is None and page.found:  # the labels and the sections: asked at once
                 views.types = types_of(page.out)
-                await views.load(root)
+                await asyncio.gather(page.load_labels(), views.load(root))
         except HTTPError as err:
             return Response(err.message + "\n", err.status, media_type="text/plain"), False
         if not page.found:

@@ -16,6 +16,7 @@ as RDF terms (``VALUES``).
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -170,8 +171,8 @@ class Views:
     async def load(self, root: str) -> None:
         """Every section the resource's types call for.
 
-        A section whose query is stopped at the time limit is left out and named in
-        ``sections["cut"]``; the page is shown without it.
+        The sections are asked at once. A section whose query is stopped at the time limit
+        is left out and named in ``sections["cut"]``; the page is shown without it.
         """
         wanted: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         if str(LG.Bill) in self.types:
@@ -187,13 +188,18 @@ class Views:
         if str(LG.NationalLaw) in self.types:
             wanted.append(("contents", lambda: self.law(root)))
         wanted += [("cites", self.cites), ("provenance", self.provenance)]
-        for name, section in wanted:
+
+        async def one(name: str, section: Callable[[], Awaitable[None]]) -> None:
             try:
                 await section()
             except HTTPError as err:
                 if err.status != 503:
                     raise
                 self.sections.setdefault("cut", []).append(name)
+
+        await asyncio.gather(*(one(name, section) for name, section in wanted))
+        if "cut" in self.sections:
+            self.sections["cut"].sort()
 
     async def bill(self, root: str) -> None:
         self.sections["timeline"] = await self.timeline()
