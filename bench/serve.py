@@ -47,8 +47,7 @@ import pyoxigraph as ox
 from legigraph.ingest import BILL_GRAPH, NATIONAL_GRAPH
 from legigraph.model.namespaces import BASE
 from legigraph.paths import Layout
-from legigraph.query.saved import bind, load_queries
-from legigraph.serve.backend import with_default_graph
+from legigraph.query.saved import SPARQL_TOKEN, bind, load_queries
 from legigraph.stores import virtuoso
 from legigraph.stores.virtuoso import free_port
 
@@ -151,6 +150,29 @@ def load(name: str, requests: list[dict[str, Any]], clients: int, seconds: float
     )
 
 
+def in_graph(text: str, graph: str) -> str:
+    """``text`` with its top-level WHERE group read in ``GRAPH <graph>``.
+
+    The national store holds the bill in a named graph; `/sparql` refuses ``FROM``, so
+    the text sent to every endpoint reads the graph this way.
+    """
+    braces, parens, start = 0, 0, -1
+    for match in SPARQL_TOKEN.finditer(text):
+        piece = match.group()
+        if piece in ("(", ")"):
+            parens += 1 if piece == "(" else -1
+        elif piece == "{":
+            if braces == 0 and parens == 0 and start < 0:
+                start = match.end()
+            braces += 1
+        elif piece == "}":
+            braces -= 1
+            if braces == 0 and start >= 0:
+                end = match.start()
+                return f"{text[:start]} GRAPH <{graph}> {{{text[start:end]}}} {text[end:]}"
+    raise SystemExit("the saved query has no WHERE group")
+
+
 def sample_paths(store: ox.Store, count: int) -> list[str]:
     """``count`` page paths of IRIs minted by legigraph, drawn by hash (the same each run)."""
     query = f"""SELECT DISTINCT ?s WHERE {{
@@ -176,7 +198,7 @@ def virtuoso_baseline(store_dir: Path, store: ox.Store, national: bool, text: st
     """The same text on Virtuoso loaded with the store's graphs.
 
     The bill build's store holds the bill in its default graph: it goes into the bill's
-    graph, which the text reads (``FROM``).
+    graph, which the text reads (``GRAPH``).
     """
     with tempfile.TemporaryDirectory(prefix="lg-bench-serve-virtuoso-") as tmp:
         folder = Path(tmp)
@@ -225,8 +247,8 @@ def main() -> None:
     national = any(g.value == NATIONAL_GRAPH for g in store.named_graphs())
     saved = load_queries(layout.queries)[QUERY]
     text = bind(saved.text, saved.bindings(example=True))
-    if national:  # a bill query reads the bill graph there, as the server runs it
-        text = with_default_graph(text, BILL_GRAPH)
+    if national:  # a bill query reads the bill graph there
+        text = in_graph(text, BILL_GRAPH)
     example = {p.name: p.example or p.default or "" for p in saved.params}
     pages = [("page", PAGE), ("amendment page", AMENDMENT), ("picture", PICTURE)]
     if national:
@@ -286,7 +308,7 @@ def main() -> None:
         if shutil.which(virtuoso.BINARY) is None:
             print("Virtuoso skipped: virtuoso-t is not installed (scripts/setup --with-virtuoso)")
             return
-        virtuoso_text = text if national else with_default_graph(text, BILL_GRAPH)
+        virtuoso_text = text if national else in_graph(text, BILL_GRAPH)
         virtuoso_baseline(store_dir, store, national, virtuoso_text, rows, clients, seconds)
     finally:
         for p in procs:

@@ -30,10 +30,11 @@ from legigraph.serve.formats import (
     negotiate,
     serialize_graph,
 )
-from legigraph.serve.pages import Page, local
+from legigraph.serve.pages import Page, local, values
 from legigraph.serve.pictures import (
     CITATIONS,
     ORGANISATION,
+    WORKS,
     Picture,
     citation_picture,
     organisation_picture,
@@ -166,7 +167,12 @@ class Handlers:
     async def citations(self, request: Request) -> Response:
         async def make(iri: str, root: str) -> Picture:
             rows = strings(await self.ask(bind(CITATIONS, {"x": URIRef(iri)})))
-            return citation_picture(iri, rows, self.links(rows, root))
+            nodes = sorted({URIRef(row[end]) for row in rows for end in ("s", "o")}, key=str)
+            works: dict[str, str] = {}
+            if nodes:
+                found = await self.ask(WORKS.replace("VALUES ?n { UNDEF }", values("n", [*nodes])))
+                works = {str(r["n"]): str(r["work"]) for r in found.rows}
+            return citation_picture(iri, rows, self.links(rows, root), works)
 
         return await self.drawn(request, make)
 
