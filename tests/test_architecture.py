@@ -23,7 +23,7 @@ LAYERS = [
 ]
 LONG = 500
 # Modules still over the limit, each to be split; a module that shrinks must leave the list.
-STILL_LONG = {"ingest"}
+STILL_LONG: set[str] = set()
 
 
 def _unit(module: str) -> str:

@@ -94,6 +94,7 @@ _PROJECT = ids.ai_project(2024, 5)
 MINTED = {
     "DraftLegislationWork": [ids.bill(2024, 1544)],
     "Process": [ids.process(2024, 1544)],
+    "Agent": [ids.agent("legigraph-curators")],
     "Activity": [ids.activity(2024, 1544, "referral")],
     "Participation": [ids.participation(2024, 1544, "proposer", 1)],
     "Ordinance": [ids.ordinance(2229686)],
@@ -178,3 +179,23 @@ def test_record_id_of_reads_what_the_minters_wrote() -> None:
     assert ids.record_id_of(str(ids.provision(ordinance, "art_7/item_4"))) == "2229686"
     assert ids.record_id_of(str(ids.bill(2024, 1544))) is None
     assert ids.record_id_of("https://example.org/eli/kr/law/014217") is None
+
+
+def _documented_examples() -> list[str]:
+    """The examples of the IRI table of docs/model.md (the full ones, not the `…/` short)."""
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    table = text.split("## IRI patterns", 1)[1].split("\n\n", 3)[2]
+    found = []
+    for row in table.splitlines()[2:]:
+        example = row.strip("|").split("|")[-1]
+        found += [e for e in re.findall(r"`([^`]+)`", example) if not e.startswith("…")]
+    return found
+
+
+def test_every_documented_iri_example_is_one_the_shapes_accept() -> None:
+    """docs/model.md's table, the shapes' sh:pattern and ids.py (above) say the same."""
+    patterns = [p for ps in _pattern_shapes().values() for p in ps]
+    examples = _documented_examples()
+    assert len(examples) >= 25
+    unmatched = [e for e in examples if not any(re.search(p, B + e) for p in patterns)]
+    assert not unmatched, f"docs/model.md examples no shape pattern accepts: {unmatched}"

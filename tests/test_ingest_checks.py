@@ -88,12 +88,12 @@ def test_a_store_that_disagrees_with_its_manifest_is_not_swapped_in(
 def test_a_bill_graph_that_did_not_load_fails_the_check(
     tmp_path: Path, built: BuildResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = ingest_module._load
+    real = ingest_module.load_store
 
     def without_bill(fresh: Path, nt: Path, bill: Path | None, advance: Any) -> None:
         real(fresh, nt, None, advance)
 
-    monkeypatch.setattr(ingest_module, "_load", without_bill)
+    monkeypatch.setattr(ingest_module, "load_store", without_bill)
     with pytest.raises(InternalError, match="disagrees with its manifest"):
         ingest_statutes(CORPUS, tmp_path / "s", INDEX, quiet=True, workers=1,
                         bill=built.out_dir / "legigraph.nt")  # fmt: skip
