@@ -106,7 +106,7 @@ class CountingEngine:
         pass
 
 
-def test_identical_queries_at_once_run_once_and_errors_are_not_kept() -> None:
+def test_identical_queries_at_once_run_once_errors_are_not_kept_a_new_store_drops() -> None:
     engine = CountingEngine(0.3)
     identity = ["a"]
     cached = CachedEngine(engine, lambda: identity[0])
@@ -125,6 +125,10 @@ def test_identical_queries_at_once_run_once_and_errors_are_not_kept() -> None:
     assert engine.calls == 3
     assert cached.run("ASK {}", timeout=5, max_rows=1) is not answers[0]  # another row cap
     assert engine.calls == 4
+    assert cached.run("ASK {}", timeout=5, max_rows=10) is answers[0] and engine.calls == 4
+    identity[0] = "b"  # another store: nothing kept is of it
+    assert cached.run("ASK {}", timeout=5, max_rows=10) is not answers[0]
+    assert engine.calls == 5
 
 
 def test_sparql_sees_a_write_too(served: tuple[Server, Path]) -> None:
