@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from rdflib.term import Node
 
 from legigraph.build import BuildResult, build
 from legigraph.paths import Layout
+from legigraph.query import golden
 from legigraph.query.engines import OxigraphEngine, RdflibEngine
-from legigraph.query.saved import Result
+from legigraph.query.saved import Result, SavedQuery
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -41,20 +43,26 @@ def graph(built: BuildResult) -> Graph:
     return g
 
 
-def fixture_corpus(dest: Path) -> Path:
-    """The small real statute corpus of the national tests, copied under ``dest``.
+def check_store_golden(store: Path, query: SavedQuery, regenerate: str) -> None:
+    """Oxigraph on ``store`` and rdflib over the same quads give ``query``'s golden result.
 
-    The fixture statutes, four committed laws (민법, 고등교육법, 지속가능발전 기본법,
-    특정연구기관 육성법) and one real family (서예진흥에 관한 법률 …); its name index is
-    tests/fixtures/corpus-cross/index_all_laws.csv.
+    A query of a named graph the tests build (history, effects): with the environment
+    variable ``regenerate`` set, Oxigraph's result is written as the golden first.
     """
-    fixtures = ROOT / "tests" / "fixtures"
-    external = ROOT / "data" / "external" / "legalize-kr"
-    for source in (fixtures / "corpus", fixtures / "corpus-cross", external):
-        for law in (source / "kr").iterdir():
-            if law.name != "깨진법":
-                shutil.copytree(law, dest / "kr" / law.name)
-    return dest
+    dataset = Dataset()
+    dataset.parse(data=ox.Store.read_only(str(store)).dump(format=ox.RdfFormat.N_QUADS),
+                  format="nquads")  # fmt: skip
+    engines = [OxigraphEngine.open(store), RdflibEngine(dataset)]
+    try:
+        docs = [golden.result_doc(engine, query) for engine in engines]
+    finally:
+        for engine in engines:
+            engine.close()
+    if os.environ.get(regenerate):
+        golden.golden_path(query).write_text(golden.golden_text(docs[0]), encoding="utf-8")
+    for doc in docs:
+        assert golden.matches(doc, query), f"{query.id}: differs from {golden.golden_path(query)}"
+    assert docs[0]["results"]["bindings"], f"{query.id}: an empty golden result tests nothing"
 
 
 def store_engines(store: Path) -> tuple[OxigraphEngine, RdflibEngine]:

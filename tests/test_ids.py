@@ -131,6 +131,12 @@ MINTED = {
     "ConceptScheme": [ids.concept_scheme("ai-technique")],
     "Concept": [ids.concept("ai-technique", "chatbot")],
     "DraftAmendment": [ids.bill_amendment(ids.bill(2024, 1544), 1)],
+    "NationalAmendingAct": [ids.national_amending_act("001720", 11690)],
+    "NationalAmendment": [ids.amendment(ids.national_amending_act("001720", 11690), 1)],
+    "NationalAmendingAct-amendingLaw": [ids.national_law("001720")],
+    "NationalAmendingAct-amendingVersion": [ids.law_version("001720", "2013-03-23")],
+    "NationalAmendingAct-amends": [ids.national_law("000899")],
+    "NationalAmendment-amendedLaw": [ids.national_law("000899")],
     "SourceDocument": [ids.SEED],
 }
 

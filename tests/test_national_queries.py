@@ -15,12 +15,11 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from legigraph.build import BuildResult
-from legigraph.ingest import ingest_statutes
 from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved, run_text
 from legigraph.query.saved import Result, SavedQuery, load_queries
-from tests.conftest import ROOT, fixture_corpus, plain_rows, store_engines
+from tests.conftest import ROOT, plain_rows, store_engines
+from tests.corpus import small_national_store
 
-FIXTURES = ROOT / "tests" / "fixtures"
 LAW = "https://w3id.org/legigraph/eli/kr/law/"
 ORDIN = "https://w3id.org/legigraph/eli/kr-11/ordin/2229686/"
 QUERIES = {q.id: q for q in load_queries(ROOT / "queries").values() if q.target == "national"}
@@ -28,11 +27,7 @@ QUERIES = {q.id: q for q in load_queries(ROOT / "queries").values() if q.target 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -> Path:
-    corpus = fixture_corpus(tmp_path_factory.mktemp("corpus"))
-    path = corpus.parent / "store"
-    index = FIXTURES / "corpus-cross" / "index_all_laws.csv"
-    ingest_statutes(corpus, path, index, quiet=True, bill=built.out_dir / "legigraph.nt")
-    return path
+    return small_national_store(tmp_path_factory.mktemp("national"), built.out_dir / "legigraph.nt")
 
 
 @pytest.fixture(scope="module")

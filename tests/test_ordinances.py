@@ -23,7 +23,6 @@ from legigraph.errors import InputError
 from legigraph.ingest import (
     ORDINANCE_GRAPH,
     ingest_ordinances,
-    ingest_statutes,
     ordinance_manifest_path,
     store_counts,
 )
@@ -32,7 +31,8 @@ from legigraph.model import ids
 from legigraph.model.namespaces import LG
 from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved
 from legigraph.query.saved import Result, load_queries
-from tests.conftest import ROOT, fixture_corpus, plain_rows, store_engines
+from tests.conftest import ROOT, plain_rows, store_engines
+from tests.corpus import small_national_store
 
 FIXTURES = ROOT / "tests" / "fixtures"
 ORDINANCES = FIXTURES / "ordinances"
@@ -44,7 +44,7 @@ FUTURE, CALL_CENTRE, SUSTAINABLE, CARERS = "2229686", "2169501", "2171771", "222
 WELFARE = "2017941"  # 서울특별시 개인운영 사회복지시설 지원 조례
 QUERIES = load_queries(ROOT / "queries")
 # graphs of other ingests, which an ordinance ingest must leave as they are
-OTHERS = [str(ids.HISTORY_GRAPH), str(ids.graph("effects"))]
+OTHERS = [str(ids.HISTORY_GRAPH), str(ids.EFFECTS_GRAPH)]
 
 
 def _graph_counts(store: Path) -> dict[str, int]:
@@ -57,14 +57,12 @@ def _graph_counts(store: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -> Path:
-    """The national store without ordinances, with a marker in two other graphs."""
-    corpus = fixture_corpus(tmp_path_factory.mktemp("corpus"))
-    # and one more real law, cited by an ordinance's 부칙 under provisions it has no longer
-    shutil.copytree(LAWS / "kr", corpus / "kr", dirs_exist_ok=True)
-    path = corpus.parent / "national-store"
-    index = LAWS / "index_all_laws.csv"
-    ingest_statutes(corpus, path, index, quiet=True, bill=built.out_dir / "legigraph.nt",
-                    workers=1)  # fmt: skip
+    """The national store without ordinances, with a marker in two other graphs.
+
+    With one more real law, cited by an ordinance's 부칙 under provisions it has no longer.
+    """
+    path = small_national_store(tmp_path_factory.mktemp("national"),
+                                built.out_dir / "legigraph.nt", extra=LAWS)  # fmt: skip
     db = ox.Store(str(path))
     for graph in OTHERS:
         db.add(ox.Quad(ox.NamedNode(ORDIN + FUTURE), ox.NamedNode("urn:x:marker"),

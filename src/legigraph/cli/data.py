@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from legigraph.cli.common import emit, layout, mib
+from legigraph.cli.effects import cmd_ingest_effects
 from legigraph.errors import EXIT_NONCONFORMING, EXIT_OK, InputError
 from legigraph.ingest.network import OnError
 from legigraph.inputs import MAX_INPUT_BYTES
@@ -125,6 +126,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return cmd_ingest_history(args)
     if args.kind == "ordinances":
         return cmd_ingest_ordinances(args)
+    if args.kind == "effects":
+        return cmd_ingest_effects(args)
     here = layout(args)
     bill: Path | None = None
     if not args.no_bill:
@@ -267,8 +270,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p_ing = sub.add_parser("ingest", help="build the national graph: `ingest statutes PATH`, "
                            "`ingest history PATH` (every dated version), `ingest ordinances "
-                           "PATH` (an ordinance-kr checkout, linked)")  # fmt: skip
-    p_ing.add_argument("kind", choices=["statutes", "history", "ordinances"],
+                           "PATH` (an ordinance-kr checkout, linked), `ingest effects PATH` "
+                           "(the 타법개정 clauses as amendments)")  # fmt: skip
+    p_ing.add_argument("kind", choices=["statutes", "history", "ordinances", "effects"],
                        help="what to ingest")  # fmt: skip
     p_ing.add_argument("path", help="legalize-kr checkout, unpacked archive, or statutes-kr."
                        "tar.xz; for history a git clone or a folder of dated versions; for "
