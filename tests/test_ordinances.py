@@ -23,6 +23,7 @@ from legigraph.errors import InputError
 from legigraph.ingest import (
     ORDINANCE_GRAPH,
     ingest_ordinances,
+    ingest_statutes,
     ordinance_manifest_path,
     store_counts,
 )
@@ -253,3 +254,14 @@ def test_an_archive_gives_the_same_graph(national: Path, store: Path, tmp_path: 
     result = ingest_ordinances(archive, copy, quiet=True, workers=1)
     assert result.manifest["counts"]["ordinances"] == 5
     assert _graph_counts(copy)[ORDINANCE_GRAPH] == _graph_counts(store)[ORDINANCE_GRAPH]
+
+
+def test_a_statute_rebuild_keeps_the_ordinance_graph(
+    national: Path, built: BuildResult, tmp_path: Path
+) -> None:
+    store = _copy_store(national, tmp_path)
+    ingest_ordinances(ORDINANCES, store, quiet=True, workers=1)
+    before = _graph_counts(store)
+    ingest_statutes(national.parent / "corpus", store, LAWS / "index_all_laws.csv", quiet=True,
+                    bill=built.out_dir / "legigraph.nt", workers=1)  # fmt: skip
+    assert _graph_counts(store)[ORDINANCE_GRAPH] == before[ORDINANCE_GRAPH]

@@ -24,8 +24,9 @@ target, with the bill-1544 build in ``BILL_GRAPH``. The corpus is read within si
 statute read, and the loaded store agreeing with the manifest (triples of each graph, one
 ``lg:NationalLaw`` per work). Otherwise the old store stays and the ingest fails (exit 2
 when the input yields nothing, 3 when the store disagrees). The named graphs that
-``ingest history`` and ``ingest effects`` added to the old store are copied into the
-fresh one and counted (``stores.embedded.carry_graphs``): a rebuild loses neither. A
+``ingest history``, ``ingest effects`` and ``ingest ordinances`` added to the old store are
+copied into the fresh one and counted (``stores.embedded.carry_graphs``): a rebuild loses
+none. A
 manifest (counts, input hash, timings per phase) is written beside the store. Each phase
 (read, parse, link, load, check, swap) has a progress bar on a terminal.
 """
@@ -180,8 +181,9 @@ def ingest_statutes(
                     graph.graph(URIRef(BILL_GRAPH)).parse(bill, format="nt")
             else:
                 load_store(fresh, nt_path, bill, advance)
-                # the graphs `ingest history` and `ingest effects` added stay
-                kept = carry_graphs(store, fresh, (str(ids.HISTORY_GRAPH), str(ids.EFFECTS_GRAPH)))
+                # the graphs `ingest history`, `ingest effects` and `ingest ordinances` added stay
+                kept = carry_graphs(store, fresh, (str(ids.HISTORY_GRAPH), str(ids.EFFECTS_GRAPH),
+                                                   str(ids.ORDINANCE_GRAPH)))  # fmt: skip
         timings["load"] = time.perf_counter() - clock
         clock = time.perf_counter()
         with progress_bar("ingest: check", quiet=quiet) as advance:
