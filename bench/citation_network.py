@@ -533,13 +533,15 @@ def sample_rows(root: Path, chosen: list[Candidate]) -> list[dict[str, str]]:
 
 
 def write_sample(path: Path, rows: list[dict[str, str]]) -> None:
-    """Write the sample, keeping the hand-checked columns of rows already judged."""
+    """Write the sample, keeping the hand-checked columns of rows already judged (a row
+    whose law or target changed since is to be checked again: its columns are emptied)."""
     judged: dict[str, dict[str, str]] = {}
     if path.exists():
         with path.open(encoding="utf-8", newline="") as handle:
             judged = {r["id"]: r for r in csv.DictReader(handle, delimiter="\t")}
     for row in rows:
-        if old := judged.get(row["id"]):
+        old = judged.get(row["id"])
+        if old and (old["cited_law_id"], old["target"]) == (row["cited_law_id"], row["target"]):
             row["correct"], row["note"] = old.get("correct", ""), old.get("note", "")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
