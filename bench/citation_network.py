@@ -267,14 +267,16 @@ def scan(member: str, source: Path | bytes) -> FileResult:
             result.flags[SELF_IN_ADDENDA] += 1
         record, paths, labels = found
         key = sample_key(state.seed, member, path, cit.start)
+        heap = heaps[relation]
+        if len(heap) >= state.keep and -heap[0][0] <= key:
+            continue  # not among the smallest keys: no candidate to build
         cand = Candidate(key, relation, cit.kind, member, path, labels_of[path], cit.start,
                          cit.end, format_citation(cit), ref.rule, record, paths,
                          labels)  # fmt: skip
-        heap = heaps[relation]
         serial += 1
         if len(heap) < state.keep:
             heapq.heappush(heap, (-key, serial, cand))
-        elif -heap[0][0] > key:
+        else:
             heapq.heapreplace(heap, (-key, serial, cand))
     result.candidates = [c for heap in heaps.values() for _, _, c in heap]
     return result

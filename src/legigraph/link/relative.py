@@ -43,10 +43,12 @@ _SPACE = re.compile(r"\s+")
 # "④방산물자의원가계산에관한규칙중 다음과 같이 개정한다". Until the next such line (or the end of
 # the 부칙 article) bare provisions, 같은 조 and 같은 항 are the amended law's.
 _CIRCLED = "\u2460-\u2473\u3251-\u325f\u32b1-\u32bf"  # ① … ⑳, ㉑ … ㊿
-_AMENDS = re.compile(
+_AMENDS = re.compile(r"다음과[ \t]*같이[ \t]*개정한다")
+# the amended law's name, ending where "… 일부를 다음과 같이 개정한다" begins
+_AMENDED = re.compile(
     rf"(?:^|(?<=[\s.>]))(?:<\d+>|[{_CIRCLED}])?[ \t]*"
     rf"([^\s<>「」\"“”.,(){_CIRCLED}][^<>「」\"“”\n.,(){_CIRCLED}]{{0,100}}?)[ \t]*"
-    r"(?:중[ \t]*)?(?:(?:일부|전부)[ \t]*를[ \t]*)?다음과[ \t]*같이[ \t]*개정한다"
+    r"(?:중[ \t]*)?(?:(?:일부|전부)[ \t]*를[ \t]*)?$"
 )
 _LAW_END = re.compile(r"(?:법|법률|령|규칙|규정|조례)$")
 _QUOTE = re.compile(r'["“”]')
@@ -173,12 +175,18 @@ def is_context(prov: Provision) -> bool:
 
 def amended_laws(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, name)`` of each line of ``text`` that amends another law by name."""
-    out = []
-    for m in _AMENDS.finditer(text):
+    out: list[tuple[int, int, str]] = []
+    if "개정한다" not in text:
+        return out
+    for anchor in _AMENDS.finditer(text):
+        window = max(0, anchor.start() - 140)
+        m = _AMENDED.search(text, window, anchor.start())
+        if m is None:
+            continue
         name = _SPACE.sub(" ", m.group(1)).strip()
         lawlike = _LAW_END.search(name.replace(" ", "")) and "생략" not in name
         if lawlike and not name.startswith(("이 ", "제", "같은")):
-            out.append((m.start(1), m.end(), name))
+            out.append((m.start(1), anchor.end(), name))
     return out
 
 
