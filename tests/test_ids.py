@@ -96,6 +96,7 @@ _ARTICLE = str(ids.provision(ids.national_law("001706"), "art_3"))
 MINTED = {
     "DraftLegislationWork": [ids.bill(2024, 1544)],
     "Process": [ids.process(2024, 1544)],
+    "Agent": [ids.agent("legigraph-curators")],
     "Activity": [ids.activity(2024, 1544, "referral")],
     "Participation": [ids.participation(2024, 1544, "proposer", 1)],
     "Ordinance": [ids.ordinance(2229686)],
@@ -197,3 +198,23 @@ def test_citation_resolution_iris_sit_under_the_citing_provision() -> None:
     for start, on in ((-1, None), (3, "20230522")):
         with pytest.raises(ids.IdError):
             ids.citation_resolution_iri(citing, start, on)
+
+
+def _documented_examples() -> list[str]:
+    """The examples of the IRI table of docs/model.md (the full ones, not the `…/` short)."""
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    table = text.split("## IRI patterns", 1)[1].split("\n\n", 3)[2]
+    found = []
+    for row in table.splitlines()[2:]:
+        example = row.strip("|").split("|")[-1]
+        found += [e for e in re.findall(r"`([^`]+)`", example) if not e.startswith("…")]
+    return found
+
+
+def test_every_documented_iri_example_is_one_the_shapes_accept() -> None:
+    """docs/model.md's table, the shapes' sh:pattern and ids.py (above) say the same."""
+    patterns = [p for ps in _pattern_shapes().values() for p in ps]
+    examples = _documented_examples()
+    assert len(examples) >= 25
+    unmatched = [e for e in examples if not any(re.search(p, B + e) for p in patterns)]
+    assert not unmatched, f"docs/model.md examples no shape pattern accepts: {unmatched}"

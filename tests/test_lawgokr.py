@@ -24,11 +24,11 @@ from legigraph.errors import InputError
 from legigraph.model.records import LawText
 from legigraph.sources.lawgokr import (
     ApiError,
-    LawGoKrClient,
     parse_law_detail,
     parse_ordinance_detail,
     parse_search,
 )
+from legigraph.sources.lawgokr_client import LawGoKrClient
 from legigraph.sources.ordinance import read_law_text, version_metadata
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -205,12 +205,16 @@ busy.run(sys.argv[1], Limits(timeout=2))
 """
 
 
-def test_workers_stop_when_their_parent_is_killed() -> None:
+def test_workers_stop_when_their_parent_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # the parent is killed mid-query: the idle worker sees its pipe close, the busy one
-    # runs into its CPU limit (the time limit plus a margin)
+    # runs into its CPU limit (the time limit plus a margin). A temporary folder of its own,
+    # so that no other process's pool sweeps the logs before this test looks for them
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     parent = subprocess.Popen(
         [sys.executable, "-c", ORPHAN, HOSTILE["no-row"]],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "TMPDIR": str(tmp_path)},
     )  # fmt: skip
     assert parent.stdout is not None
     pids = [int(p) for p in parent.stdout.readline().split()]

@@ -150,7 +150,7 @@ def test_online_fetch_of_a_missing_record(tmp_path: Path) -> None:
 
     from legigraph.build import fetch_missing_records
     from legigraph.link.linker import api_cache
-    from legigraph.sources.lawgokr import LawGoKrClient
+    from legigraph.sources.lawgokr_client import LawGoKrClient
     from tests.conftest import copy_project
     from tests.test_lawgokr import GOOD, FakeLawGoKr, Reply, route_key
 

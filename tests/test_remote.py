@@ -18,7 +18,8 @@ import pytest
 
 from legigraph.build import BuildResult
 from legigraph.cli import main
-from legigraph.sources.lawgokr import ApiError, LawGoKrClient
+from legigraph.sources.lawgokr import ApiError
+from legigraph.sources.lawgokr_client import LawGoKrClient
 
 
 @dataclass

@@ -42,7 +42,8 @@ from legigraph.model.namespaces import ELI, LG, SCHEMA, bind_prefixes
 from legigraph.model.provisions import to_graph
 from legigraph.paths import Layout
 from legigraph.sources import ordinance, tables
-from legigraph.sources.lawgokr import ApiError, LawGoKrClient
+from legigraph.sources.lawgokr import ApiError
+from legigraph.sources.lawgokr_client import LawGoKrClient
 from legigraph.stores import embedded as store_mod
 from legigraph.validate import validate_graph
 

@@ -39,14 +39,33 @@ BAD_IRI = re.compile(
 JSON_MAX_DEPTH = 200
 
 
+def _too_large(path: Path, size: int, limit: int) -> InputError:
+    return InputError(
+        path,
+        f"file is {size / 2**20:.1f} MiB, over the input limit of {limit / 2**20:.0f} MiB",
+        "raise the limit with --max-input-mb if the file is meant to be this large",
+    )
+
+
 def check_size(path: Path, limit: int | None) -> None:
     size = path.stat().st_size
     if limit is not None and size > limit:
-        raise InputError(
-            path,
-            f"file is {size / 2**20:.1f} MiB, over the input limit of {limit / 2**20:.0f} MiB",
-            "raise the limit with --max-input-mb if the file is meant to be this large",
-        )
+        raise _too_large(path, size, limit)
+
+
+def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of the input file ``path``, never more than ``limit`` of them read.
+
+    An unreadable file or one over the limit raises :class:`InputError` (exit 2) naming it.
+    """
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}", "check the path") from None
+    if len(data) > limit:
+        raise _too_large(path, path.stat().st_size, limit)
+    return data
 
 
 def check_text(path: Path, text: str) -> None:

@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from legigraph.cli.common import emit, layout, mib
 from legigraph.errors import EXIT_NONCONFORMING, EXIT_OK, InputError
+from legigraph.ingest.network import OnError
 from legigraph.inputs import MAX_INPUT_BYTES
 from legigraph.io import atomic_write
 from legigraph.model.text import Lang
@@ -246,8 +247,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        "legalize-kr/index_all_laws.csv)")  # fmt: skip
     p_ing.add_argument(
         "--on-error",
-        choices=["skip", "stop"],
-        default="skip",
+        choices=[e.value for e in OnError],
+        default=OnError.SKIP.value,
         help="a broken file: skip it and report it (default), or stop (exit 2)",
     )
     p_ing.add_argument(

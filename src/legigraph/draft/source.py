@@ -35,6 +35,7 @@ import yaml
 from legigraph.amendments import Clause, read_amending_text
 from legigraph.amendments.clauses import HEADER
 from legigraph.errors import InputError
+from legigraph.inputs import read_input
 from legigraph.model.text import has_decomposed_hangul, nfc
 
 # Keys of the front matter, Korean or English, and the field each one fills.
@@ -122,10 +123,7 @@ def _key_line(lines: list[str], key: str) -> int:
 def read_draft(path: Path) -> DraftBill:
     """Read a draft bill; every error names the file and line and says how to fix it."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror}", "check the path") from None
+    raw = read_input(path)
     try:
         text = nfc(raw.decode("utf-8"))
     except UnicodeDecodeError:

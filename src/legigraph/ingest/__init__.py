@@ -38,7 +38,7 @@ from typing import Any
 from rdflib import Dataset, Graph, URIRef
 
 from legigraph.errors import InputError, InternalError
-from legigraph.ingest.network import build_network, law_citations
+from legigraph.ingest.network import OnError, build_network, law_citations
 from legigraph.ingest.statute import parse_statute, statute_record
 from legigraph.ingest.store import (
     BILL_GRAPH,
@@ -63,6 +63,7 @@ __all__ = [
     "NATIONAL_GRAPH",
     "IngestResult",
     "NothingIngested",
+    "OnError",
     "ingest_statutes",
     "iter_skipped",
     "law_citations",
@@ -97,7 +98,7 @@ def ingest_statutes(
     store: Path,
     index_path: Path,
     *,
-    on_error: str = "skip",
+    on_error: OnError | str = OnError.SKIP,
     limit_fraction: float = 1.0,
     backend: str = "oxigraph",
     keep_nt: Path | None = None,
@@ -122,8 +123,7 @@ def ingest_statutes(
     way ``store`` and its manifest are left as they were.
     """
     workers = workers or os.cpu_count() or 1
-    if on_error not in ("skip", "stop"):
-        raise ValueError(f"on_error must be skip or stop, not {on_error!r}")
+    on_error = OnError(on_error)  # ValueError for anything but skip or stop
     if not 0 < limit_fraction <= 1:
         raise InputError(source, f"--limit-fraction {limit_fraction} is not in (0, 1]",
                          "give a fraction such as 0.25")  # fmt: skip

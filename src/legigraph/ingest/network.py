@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import IO, Any
 
 from rdflib import URIRef
@@ -38,6 +39,13 @@ from legigraph.progress import progress_bar
 from legigraph.sources.corpus import Member
 
 
+class OnError(StrEnum):
+    """What a statute file that cannot be read does to an ingest."""
+
+    SKIP = "skip"  # it is left out and listed, with its reason, in the manifest
+    STOP = "stop"  # the ingest stops with its error (exit 2), the old store kept
+
+
 class CorpusTexts(NationalTexts):
     """The provision paths of the statutes read so far, by 법령ID."""
 
@@ -50,7 +58,7 @@ class CorpusTexts(NationalTexts):
 
 
 def build_network(
-    members: list[Member], index: LawIndex, out: IO[str], on_error: str,
+    members: list[Member], index: LawIndex, out: IO[str], on_error: OnError,
     timings: dict[str, float], quiet: bool, workers: int,
 ) -> tuple[dict[str, Any], list[str], list[str], int]:  # fmt: skip
     """Parse and write every statute, then resolve and write the citations.
@@ -154,7 +162,7 @@ def build_network(
     return counts, skipped, [text for _, text in warnings], triples
 
 
-def take(parsed: Parsed, on_error: str, known: dict[str, frozenset[str]],
+def take(parsed: Parsed, on_error: OnError, known: dict[str, frozenset[str]],
           skipped: list[str]) -> bool:  # fmt: skip
     """Whether ``parsed`` is skipped (and listed in ``skipped``); raise with ``stop``."""
     error = parsed.error
@@ -163,7 +171,7 @@ def take(parsed: Parsed, on_error: str, known: dict[str, frozenset[str]],
                  "keep one file per law", 1)  # fmt: skip
     if error is None:
         return False
-    if on_error == "stop":
+    if on_error is OnError.STOP:
         raise InputError(*error)
     where = f"{error[0]}:{error[3]}" if error[3] else error[0]
     skipped.append(f"{where}: {' '.join(error[1].split())}")

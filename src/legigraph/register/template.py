@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from legigraph.errors import InputError
+from legigraph.inputs import read_input
 from legigraph.model.text import has_decomposed_hangul, nfc
 
 PROJECTS = "ai-projects.csv"
@@ -147,10 +148,9 @@ def read_template(path: Path) -> tuple[list[str], list[TemplateRow]]:
     An unreadable file, one that is not UTF-8, or one with decomposed Hangul raises
     :class:`InputError` (exit 2).
     """
+    blob = read_input(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror}", "check the path") from err
+        text = blob.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputError(path, "not UTF-8 text", "save the file as UTF-8 CSV") from err
     reader = csv.DictReader(text.splitlines(keepends=True))

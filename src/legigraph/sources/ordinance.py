@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from legigraph.errors import InputError
+from legigraph.inputs import read_input
 from legigraph.model import ids
 from legigraph.model.records import LawText, Provision, ReadWarning
 from legigraph.model.text import has_decomposed_hangul, nfc
@@ -104,11 +105,7 @@ def _strip_markers(text: str) -> tuple[str, list[str]]:
 def read_law_text(path: Path) -> LawText:
     """Read one legalize-kr Markdown file; errors name the file and line."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror}", "check the path") from err
-    return read_law_bytes(path, raw)
+    return read_law_bytes(path, read_input(path))
 
 
 def read_law_bytes(path: Path, raw: bytes) -> LawText:
