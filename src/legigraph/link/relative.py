@@ -52,6 +52,10 @@ _AMENDED = re.compile(
 )
 _LAW_END = re.compile(r"(?:법|법률|령|규칙|규정|조례)$")
 _QUOTE = re.compile(r'["“”]')
+# 대통령령 (총리령, …부령) meaning decrees in general, not one: the stock 부칙 clause "개정되는
+# 대통령령 중 … 시행일이 도래하지 아니한 대통령령을 개정한 부분은 각각 해당 대통령령의 시행일부터"
+_IN_GENERAL = re.compile(r"[ \t]*(?:중[ \t]|[을를][ \t]*개정|의[ \t]*(?:시행일|일부[ \t]*개정))")
+_DECREE_WORD = re.compile(r"(?:대통령|총리|[가-힣]+부)령")
 # What may stand between a law's provisions and a bare 제N조 that goes on citing that law:
 # a list broken by a range (「X」 제3조부터 제5조까지, 제7조), a parenthesis opened on it
 # (「X」 제58조(제4항은 제외한다)) or closed before the list goes on (…는 제외한다), 제59조).
@@ -196,6 +200,17 @@ def quoted(text: str) -> list[int]:
     A citation after an odd number of them is inside quoted words ("…부령"을 "…부령"으로 한다).
     """
     return [m.start() for m in _QUOTE.finditer(text)]
+
+
+def in_general(cit: Citation, text: str) -> bool:
+    """Whether a bare decree word means decrees in general ("대통령령 중", "…을 개정한")."""
+    word = (cit.law or "").replace(" ", "")
+    return (
+        cit.relation == "decree"
+        and not cit.provisions
+        and _DECREE_WORD.fullmatch(word) is not None
+        and _IN_GENERAL.match(text, cit.end) is not None
+    )
 
 
 @dataclass
@@ -376,6 +391,8 @@ def referents(
             inside = bisect.bisect_left(quotes, cit.start) % 2 == 1
             if inside and cit.relation != "explicit":
                 continue  # words an amendment quotes, not a reference
+            if addendum and in_general(cit, text):
+                continue  # decrees in general, not a reference
             ref = None if cit.draft else scope.referent(cit, path, text)
             out.append((path, cit, ref))
             if not inside:  # a quoted 「…」 is the amended law's wording: no antecedent
