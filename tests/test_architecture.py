@@ -18,7 +18,7 @@ LAYERS = [
     {"sources", "amendments"},
     {"link", "shacl", "query"},
     {"stores"},
-    {"build", "ingest", "validate", "reason", "dump"},
+    {"build", "ingest", "effects", "validate", "reason", "dump"},
     {"cli", "serve", "draft", "history", "register", "__main__", "legigraph"},
 ]
 LONG = 500

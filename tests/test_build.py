@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from legigraph.build import BuildResult, build
+from legigraph.build import BuildResult, build, work_paths
 from legigraph.errors import InputError
 from legigraph.model import ids
 from legigraph.model.literals import canonical, exact_literals
@@ -144,3 +144,15 @@ def test_literals_are_written_in_canonical_form(built: BuildResult) -> None:
     assert str(canonical(Literal("1", datatype=XSD.boolean, normalize=False))) == "true"
     bad = Literal("2024-02-30", datatype=XSD.date, normalize=False)
     assert canonical(bad) is bad  # ill-typed: left as written
+
+
+def test_work_paths_follow_a_renumbering() -> None:
+    """Bill 1544's 제7조: old 제4호 goes on as 제5호 (and what is below it follows)."""
+    older = ["art_7", "art_7/item_3", "art_7/item_4", "art_7/item_4/subitem_1"]
+    newer = ["art_7", "art_7/item_3", "art_7/item_4", "art_7/item_5", "art_7/item_5/subitem_1"]
+    first, last = work_paths([older, newer], [{"art_7/item_4": "art_7/item_5"}])
+    assert first == {
+        "art_7": "art_7", "art_7/item_3": "art_7/item_3", "art_7/item_4": "art_7/item_5",
+        "art_7/item_4/subitem_1": "art_7/item_5/subitem_1",
+    }  # fmt: skip
+    assert last == {p: p for p in newer}  # the new 제4호 is a subdivision of its own

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
 from legigraph.build import BuildResult
 from legigraph.cli import main
@@ -26,11 +26,10 @@ from legigraph.history import Chain, ingest_history, read_versions
 from legigraph.history.align import Prov
 from legigraph.history.chain import Version
 from legigraph.history.ingest import HISTORY_GRAPH
-from legigraph.query import golden
-from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved
+from legigraph.query.engines import OxigraphEngine, run_saved
 from legigraph.query.saved import load_queries
 from legigraph.validate import validate
-from tests.conftest import ROOT
+from tests.conftest import ROOT, check_store_golden
 
 FIXTURES = ROOT / "tests" / "fixtures" / "history"
 LAW = "https://w3id.org/legigraph/eli/kr/law/014306"
@@ -187,21 +186,7 @@ def test_text_on_a_date(store: Path) -> None:
 @pytest.mark.parametrize("qid", sorted(QUERIES))
 def test_history_queries_match_their_goldens(store: Path, qid: str) -> None:
     """Oxigraph and rdflib, over the same quads, give the golden result."""
-    query = QUERIES[qid]
-    dataset = Dataset()
-    dataset.parse(data=ox.Store.read_only(str(store)).dump(format=ox.RdfFormat.N_QUADS),
-                  format="nquads")  # fmt: skip
-    engines = [OxigraphEngine.open(store), RdflibEngine(dataset)]
-    try:
-        docs = [golden.result_doc(engine, query) for engine in engines]
-    finally:
-        for engine in engines:
-            engine.close()
-    if os.environ.get("LEGIGRAPH_REGENERATE_HISTORY"):
-        golden.golden_path(query).write_text(golden.golden_text(docs[0]), encoding="utf-8")
-    for doc in docs:
-        assert golden.matches(doc, query), f"{qid}: differs from {golden.golden_path(query)}"
-    assert docs[0]["results"]["bindings"], f"{qid}: an empty golden result tests nothing"
+    check_store_golden(store, QUERIES[qid], "LEGIGRAPH_REGENERATE_HISTORY")
 
 
 def test_renumbering_is_a_move(tmp_path: Path) -> None:
@@ -231,6 +216,36 @@ def test_renumbering_is_a_move(tmp_path: Path) -> None:
     assert [tuple(map(str, r)) for r in rows] == [  # type: ignore[arg-type]
         (CODE + "renumbering", old + "/art_7/item_4", new + "/art_7/item_5")
     ]
+
+
+def test_the_build_and_the_history_name_the_works_alike(
+    store: Path, built: BuildResult
+) -> None:
+    """One work-level convention: every version-level provision of bill 1544's ordinance
+    realises the same work-level subdivision in the build as in the history, and the
+    curated renumbering (act 9173, amendment 3) affects the provision the history moves."""
+    history = graph_of(store)
+    build = Graph().parse(built.out_dir / "legigraph.nt", format="nt")
+    realizes = URIRef("http://data.europa.eu/eli/ontology#realizes")
+
+    def pairs(graph: Graph) -> set[tuple[str, str]]:
+        return {
+            (str(v), str(w))
+            for v, w in graph.subject_objects(realizes)
+            if str(v).startswith(ORDIN + "/20")
+        }
+
+    assert len(pairs(build)) > 40 and pairs(build) == pairs(history)
+    assert (ORDIN + "/2023-05-22/art_7/item_4", ORDIN + "/art_7/item_5") in pairs(build)
+    affected = URIRef("https://w3id.org/legigraph/ontology#affectedProvision")
+    kind = URIRef("https://w3id.org/legigraph/ontology#amendmentType")
+    moved = {
+        history.value(c, affected)
+        for c in history.subjects(kind, URIRef(CODE + "renumbering"))
+        if str(c).startswith(ORDIN)
+    }
+    curated = URIRef("https://w3id.org/legigraph/eli/kr-11/ordin-amend/9173/amendment/3")
+    assert moved == {build.value(curated, affected)} == {URIRef(ORDIN + "/art_7/item_5")}
 
 
 def test_chain_names_a_repealed_provision_apart() -> None:

@@ -138,6 +138,12 @@ MINTED = {
         URIRef(ids.citation_resolution_iri(_ARTICLE, 0)),
         URIRef(ids.citation_resolution_iri(_ITEM, 13, "2023-05-22")),
     ],
+    "NationalAmendingAct": [ids.national_amending_act("001720", 11690)],
+    "NationalAmendment": [ids.amendment(ids.national_amending_act("001720", 11690), 1)],
+    "NationalAmendingAct-amendingLaw": [ids.national_law("001720")],
+    "NationalAmendingAct-amendingVersion": [ids.law_version("001720", "2013-03-23")],
+    "NationalAmendingAct-amends": [ids.national_law("000899")],
+    "NationalAmendment-amendedLaw": [ids.national_law("000899")],
     "SourceDocument": [ids.SEED],
 }
 

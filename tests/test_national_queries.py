@@ -8,7 +8,6 @@ checked by hand: they are the golden results of the national queries.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,12 +17,11 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from legigraph.build import BuildResult
-from legigraph.ingest import ingest_statutes
 from legigraph.query.engines import OxigraphEngine, RdflibEngine, run_saved, run_text
 from legigraph.query.saved import Result, SavedQuery, load_queries
 from tests.conftest import ROOT
+from tests.corpus import small_national_store
 
-FIXTURES = ROOT / "tests" / "fixtures"
 LAW = "https://w3id.org/legigraph/eli/kr/law/"
 ORDIN = "https://w3id.org/legigraph/eli/kr-11/ordin/2229686/"
 QUERIES = {q.id: q for q in load_queries(ROOT / "queries").values() if q.target == "national"}
@@ -31,19 +29,7 @@ QUERIES = {q.id: q for q in load_queries(ROOT / "queries").values() if q.target 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -> Path:
-    corpus = tmp_path_factory.mktemp("corpus")
-    for source in (
-        FIXTURES / "corpus",
-        FIXTURES / "corpus-cross",
-        ROOT / "data/external/legalize-kr",
-    ):
-        for law in (source / "kr").iterdir():
-            if law.name != "깨진법":
-                shutil.copytree(law, corpus / "kr" / law.name)
-    path = corpus.parent / "store"
-    index = FIXTURES / "corpus-cross" / "index_all_laws.csv"
-    ingest_statutes(corpus, path, index, quiet=True, bill=built.out_dir / "legigraph.nt")
-    return path
+    return small_national_store(tmp_path_factory.mktemp("national"), built.out_dir / "legigraph.nt")
 
 
 @pytest.fixture(scope="module")

@@ -99,18 +99,23 @@ def test_amendment_text_article_3(graph: Graph) -> None:
     assert row["date_in_force"] == dt.date(2024, 3, 26)
 
 
-def test_amendment_text_article_7_item_4(graph: Graph) -> None:
-    rows = select(graph, "amendment-text", provision=iri("eli/kr-11/ordin/2229686/art_7/item_4"))
-    got = {
-        r["amendment_type"].rsplit("/", 1)[1]: (
-            r["text_before_ko"], r["text_after_ko"], r["provision_before_ko"],
-            r["provision_after_ko"],
-        )
-        for r in rows
-    }  # fmt: skip
-    assert got == {
-        # 안 제7조제4호: the new item (seed); the old item 4 moves to item 5 [national]
+def test_amendment_text_article_7_items_4_and_5(graph: Graph) -> None:
+    def amendments(provision: str) -> dict[str, tuple[str | None, ...]]:
+        rows = select(graph, "amendment-text", provision=iri(provision))
+        return {
+            r["amendment_type"].rsplit("/", 1)[1]: (
+                r["text_before_ko"], r["text_after_ko"], r["provision_before_ko"],
+                r["provision_after_ko"],
+            )
+            for r in rows
+        }  # fmt: skip
+
+    # 안 제7조제4호: the new item (seed), a work-level subdivision of its own
+    assert amendments("eli/kr-11/ordin/2229686/art_7/item_4") == {
         "insertion": (None, NEW_ITEM, None, "제7조제4호"),
+    }
+    # the old item 4 moves to item 5 [national]: one provision, named as it goes on
+    assert amendments("eli/kr-11/ordin/2229686/art_7/item_5") == {
         "renumbering": (OLD_ITEM, OLD_ITEM, "제7조제4호", "제7조제5호"),
     }
 

@@ -14,7 +14,7 @@ import pytest
 from legigraph.build import BuildResult
 from legigraph.errors import EngineError
 from legigraph.serve import pictures
-from tests.serving import Server, running
+from tests.serving import Server, running, section
 
 BILL = "eli/dl/kr-11/bill/2024/1544"
 INSERTED = "eli/kr-11/ordin-amend/9173/amendment/2"  # 제7조제4호 신설 (and 제4호 → 제5호)
@@ -32,23 +32,16 @@ def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield srv
 
 
-def _section(page: str, element_id: str) -> str:
-    """The text of the element with ``element_id`` (tags dropped, entities read)."""
-    match = re.search(rf'<(\w+) id="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
-    assert match, f"no #{element_id} on the page"
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(2))))
-
-
 def test_bill_timeline_from_the_graph(server: Server) -> None:
     page = server.get("/" + BILL).text
-    timeline = _section(page, "timeline")
+    timeline = section(page, "timeline")
     steps = re.findall(r"(\d{4}-\d{2}-\d{2}|\(일자 없음\)) (\S+)", timeline)
     assert steps[:2] == [("2024-02-02", "제안"), ("2024-02-07", "회부")]
     assert ("2024-03-26", "공포") in steps and ("2024-03-26", "시행") in steps
     assert "대표발의: 김동욱" in timeline and "41명" in timeline
     assert "조례 제9173호" in timeline
     assert f'src="{server.url}/pictures/timeline/{BILL}.svg"' in page
-    assert "제7조제4호 신설" in _section(page, "amendments")
+    assert "제7조제4호 신설" in section(page, "amendments")
 
 
 def test_amendment_comparison_marks_the_changes(server: Server) -> None:
@@ -73,10 +66,10 @@ def test_amendment_comparison_marks_the_changes(server: Server) -> None:
 
 def test_department_units_and_projects(server: Server) -> None:
     page = server.get("/" + DIVISION).text
-    projects = _section(page, "projects")
+    projects = section(page, "projects")
     assert '서울시 대표 챗봇 "서울톡" 운영 (주관·시행)' in projects
     assert "디지털정책관" in page  # the office it is a unit of
-    units = _section(server.get("/id/org/digital-policy-office").text, "units")
+    units = section(server.get("/id/org/digital-policy-office").text, "units")
     assert "정보시스템담당관" in units and "빅데이터담당관" in units
 
 
@@ -91,16 +84,16 @@ def test_project_register_record(server: Server) -> None:
     assert "챗봇" in record["words"]  # the technique in the report's words
     assert "제7조제4호" in record["basis"]
     assert "24" in record["quantity"] and "시간" in record["quantity"]
-    provenance = _section(page, "provenance")
+    provenance = section(page, "provenance")
     assert "307–326" in provenance  # the table row of the seed the record came from
     assert "서울톡" in provenance
 
 
 def test_national_law_contents_and_most_cited(server: Server) -> None:
     page = server.get("/" + LAW).text
-    contents = _section(page, "contents")
+    contents = section(page, "contents")
     assert contents.split()[:4] == ["제1조", "(목적)", "제2조", "(정의)"]
-    cited = _section(page, "most-cited")
+    cited = section(page, "most-cited")
     assert "제2조제2호" in cited
     assert f'src="{server.url}/pictures/citations/{LAW}.svg"' in page
 
@@ -160,5 +153,5 @@ def test_review_report_opinions_and_authors(server: Server) -> None:
     opinions = re.findall(r"<tr><td><a [^>]*>(.*?)</a></td><td>(.*?)</td>",
                           re.search(r'<table id="opinions">.*?</table>', page, re.S)[0])  # type: ignore[index]  # fmt: skip
     assert ("제3조", "적절") in opinions and ("제7조제4호", "법리상 문제 없음") in opinions
-    authors = _section(page, "authors")
+    authors = section(page, "authors")
     assert "이준석" in authors and "성동준" in authors and "02-2180-8055" in authors

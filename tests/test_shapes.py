@@ -437,7 +437,7 @@ def test_messages_and_names_in_korean_and_english(shapes: Graph) -> None:
 
 
 def test_profile_metadata_and_iri_patterns(shapes: Graph) -> None:
-    assert shapes.value(PROFILE, OWL.versionInfo) == Literal("0.6.0")
+    assert shapes.value(PROFILE, OWL.versionInfo) == Literal("0.7.0")
     assert shapes.value(PROFILE, ADMS.versionNotes) is not None
     assert _bilingual(shapes, PROFILE, DCTERMS.title)
     for shape in set(shapes.subjects(SH.pattern, None)):

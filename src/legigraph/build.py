@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from legigraph.errors import InputError
@@ -40,6 +40,7 @@ from legigraph.model.documents import describe_document, describe_version
 from legigraph.model.literals import canonical_graph
 from legigraph.model.namespaces import ELI, LG, SCHEMA, bind_prefixes
 from legigraph.model.provisions import to_graph
+from legigraph.model.records import LawText
 from legigraph.paths import Layout
 from legigraph.sources import ordinance, tables
 from legigraph.sources.lawgokr import ApiError
@@ -110,7 +111,7 @@ def _add_seed(graph: Graph, layout: Layout, spec: dict[str, Any]) -> None:
 
 
 def _add_ordinance_texts(graph: Graph, layout: Layout, items: list[dict[str, Any]]) -> None:
-    versions: dict[str, list[tuple[str, URIRef]]] = {}
+    chains: dict[str, list[tuple[str, URIRef, LawText]]] = {}
     for item in items:
         path = layout.data / item["file"]
         law = ordinance.read_law_text(path)
@@ -137,15 +138,69 @@ def _add_ordinance_texts(graph: Graph, layout: Layout, items: list[dict[str, Any
                          promulgation_number=meta["promulgation_number"],
                          serial=meta.get("serial"))  # fmt: skip
         graph.add((version, PROV.wasDerivedFrom, doc))
-        to_graph(law, work, version, graph)
-        versions.setdefault(work_id, []).append((meta["in_force"], version))
-    for chain in versions.values():
-        chain.sort()
-        for (_, older), (start, _newer) in pairwise(chain):
+        chains.setdefault(work_id, []).append((meta["in_force"], version, law))
+    for work_id, chain in chains.items():
+        chain.sort(key=lambda c: (c[0], str(c[1])))
+        work = ids.ordinance(work_id)
+        _add_lineages(graph, work, [(v, law) for _, v, law in chain])
+        for (_, older, _law), (start, _newer, _) in pairwise(chain):
             end = dt.date.fromisoformat(start) - dt.timedelta(days=1)
             graph.add(
                 (older, ELI.date_no_longer_in_force, Literal(end.isoformat(), datatype=XSD.date))
             )
+
+
+def renumberings(graph: Graph, older: URIRef, newer: URIRef) -> dict[str, str]:
+    """The paths the curated renumbering amendments move from ``older`` to ``newer``."""
+    moves: dict[str, str] = {}
+    kind = ids.concept("amendment-type", "renumbering")
+    for amendment in graph.subjects(LG.amendmentType, kind):
+        before = str(graph.value(amendment, LG.provisionBefore) or "")
+        after = str(graph.value(amendment, LG.provisionAfter) or "")
+        if before.startswith(f"{older}/") and after.startswith(f"{newer}/"):
+            moves[before.removeprefix(f"{older}/")] = after.removeprefix(f"{newer}/")
+    return moves
+
+
+def work_paths(paths: list[list[str]], moves: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The work-level path of every provision of a chain of versions (oldest first).
+
+    The history's convention (``history.align``): a provision is named by the path its
+    lineage has in the newest version, so a renumbered one realises the subdivision it
+    goes on as (bill 1544: 2023-05-22 제7조제4호 realises ``art_7/item_5``), and a new
+    provision at an old number is a subdivision of its own. ``moves[i]`` are the
+    renumberings from version ``i`` to ``i + 1`` (a provision below a moved one follows
+    it); a provision not moved keeps its path, and one gone from the next version keeps
+    its own.
+    """
+    out: list[dict[str, str]] = [{p: p for p in paths[-1]}]
+    for i in range(len(paths) - 2, -1, -1):
+        newer = out[0]
+        identity = {}
+        for path in paths[i]:
+            moved = path
+            for old, new in moves[i].items():
+                if path == old or path.startswith(old + "/"):
+                    moved = new + path[len(old) :]
+            identity[path] = newer.get(moved, path)
+        out.insert(0, identity)
+    return out
+
+
+def _add_lineages(graph: Graph, work: URIRef, chain: list[tuple[URIRef, LawText]]) -> None:
+    """Every version's subdivisions, each realising the work-level one of its lineage."""
+    moves = [renumberings(graph, a, b) for (a, _), (b, _) in pairwise(chain)]
+    identities = work_paths([[p.path for p in law.walk()] for _, law in chain], moves)
+    labelled: set[str] = set()
+    for (version, law), identity in reversed(list(zip(chain, identities, strict=True))):
+        to_graph(law, work, version, graph, identity=identity)
+        for prov in law.walk():  # number and label: those of the lineage's newest
+            if identity[prov.path] not in labelled:
+                labelled.add(identity[prov.path])
+                node = ids.provision(work, identity[prov.path])
+                if prov.number:
+                    graph.add((node, ELI.number, Literal(prov.number)))
+                graph.add((node, RDFS.label, Literal(prov.label, lang="ko")))
 
 
 def mark_current_versions(graph: Graph) -> None:

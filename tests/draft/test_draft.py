@@ -111,7 +111,14 @@ def test_the_rdf_is_the_model_of_the_curated_amendments(bill: DraftResult, graph
     assert g.value(amendments[2], LG.insertedText) == Literal(
         "신기술 및 인공지능을 활용한 시책 개발 및 보급을 위한 사업", lang="ko"
     )
-    assert g.value(amendments[1], LG.affectedProvision) == ids.provision(ORDINANCE, "art_7/item_4")
+    # one provision renumbered: the work-level subdivision it goes on as, like the build's
+    # and the history's; the new 제7조제4호 is another
+    assert g.value(amendments[1], LG.affectedProvision) == ids.provision(ORDINANCE, "art_7/item_5")
+    curated = URIRef(str(ids.amending_act("9173")) + "/amendment/3")
+    assert g.value(amendments[1], LG.affectedProvision) == graph.value(
+        curated, LG.affectedProvision
+    )
+    assert g.value(amendments[2], LG.affectedProvision) == ids.provision(ORDINANCE, "art_7/item_4")
     assert g.value(amendments[1], LG.proposedAs) == Literal("안 제7조제5호")
 
 

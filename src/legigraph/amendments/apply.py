@@ -58,7 +58,7 @@ class Result:
     changed: list[str] = field(default_factory=list)
 
 
-def _span(text: str, part: str) -> tuple[int, int] | None:
+def text_span(text: str, part: str) -> tuple[int, int] | None:
     """Where ``part`` (main, proviso, first, second) is in ``text``; None if it is not."""
     if part in ("main", "proviso"):
         at = text.find(_PROVISO)
@@ -112,7 +112,7 @@ class _Applier:
             return [(n, "text", 0, len(n.text)) for n in node.walk()]  # 란, 쪽: not modelled
         start, end = 0, len(node.text)
         for p in part:
-            span = _span(node.text[start:end], p)
+            span = text_span(node.text[start:end], p)
             if span is None:
                 return []
             start, end = start + span[0], start + span[1]
@@ -247,9 +247,9 @@ class _Applier:
                 raise InsertionPointTaken(op.target.describe(), node.path)
             node.text = f"{node.text} {new}".strip()
         elif part == "second":
-            if _span(node.text, "second") is not None:
+            if text_span(node.text, "second") is not None:
                 raise InsertionPointTaken(op.target.describe(), node.path)
-            main = _span(node.text, "main") or (0, len(node.text))
+            main = text_span(node.text, "main") or (0, len(node.text))
             node.text = f"{node.text[: main[1]].strip()} {new} {node.text[main[1] :]}".strip()
         else:
             raise AmendmentError(f"cannot insert a {part} into {op.target.describe()}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from legigraph.cli.common import emit, layout, mib
+from legigraph.cli.effects import cmd_ingest_effects
 from legigraph.errors import EXIT_NONCONFORMING, EXIT_OK, InputError
 from legigraph.ingest.network import OnError
 from legigraph.inputs import MAX_INPUT_BYTES
@@ -95,6 +96,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     if args.kind == "history":
         return cmd_ingest_history(args)
+    if args.kind == "effects":
+        return cmd_ingest_effects(args)
     here = layout(args)
     bill: Path | None = None
     if not args.no_bill:
@@ -236,8 +239,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_link.set_defaults(func=cmd_link)
 
     p_ing = sub.add_parser("ingest", help="build the national graph: `ingest statutes PATH`, "
-                           "`ingest history PATH` (every dated version)")  # fmt: skip
-    p_ing.add_argument("kind", choices=["statutes", "history"], help="what to ingest")
+                           "`ingest history PATH` (every dated version), `ingest effects "
+                           "PATH` (the 타법개정 clauses as amendments)")  # fmt: skip
+    p_ing.add_argument("kind", choices=["statutes", "history", "effects"], help="what to ingest")
     p_ing.add_argument("path", help="legalize-kr checkout, unpacked archive, or statutes-kr."
                        "tar.xz; for history a git clone or a folder of dated versions")  # fmt: skip
     p_ing.add_argument(

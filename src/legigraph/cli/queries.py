@@ -19,6 +19,7 @@ from legigraph.query.engines import (
     run_saved,
     run_text,
 )
+from legigraph.query.golden import STORE_TARGETS
 from legigraph.query.results import FORMATS, GRAPH_FORMATS, render
 from legigraph.query.saved import (
     DEFAULT_MAX_MEMORY,
@@ -97,14 +98,14 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 def _national_store(args: argparse.Namespace, saved: SavedQuery) -> None:
     """A query written for the national graph runs on the national store, or says how."""
-    on_store = saved.target in ("national", "history")  # the named graphs of the national store
+    on_store = saved.target in STORE_TARGETS  # the named graphs of the national store
     if not on_store or args.endpoint or args.store or args.engine != "oxigraph":
         return
     store = layout(args).national_store
     if not store.is_dir():
         raise InputError(store, f"{saved.id} asks the {saved.target} graph, and there is no "
                          "national store here", f"build it with `legigraph ingest "
-                         f"{'statutes' if saved.target == 'national' else 'history'} PATH` "
+                         f"{'statutes' if saved.target == 'national' else saved.target} PATH` "
                          "(see README, 'The national corpus'), or pass --store DIR")  # fmt: skip
     args.store = str(store)
 
@@ -169,7 +170,7 @@ def cmd_golden(args: argparse.Namespace) -> int:
         differ = golden.stale(engine, queries, **limits)
     for qid in differ:
         print(f"{qid}: result differs from its golden file in queries/golden/", file=sys.stderr)
-    checked = sum(1 for q in queries.values() if q.target not in ("national", "history"))
+    checked = sum(1 for q in queries.values() if q.target not in STORE_TARGETS)
     print(f"{checked - len(differ)} of {checked} saved queries match their golden results")
     return EXIT_NONCONFORMING if differ else EXIT_OK
 

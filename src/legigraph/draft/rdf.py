@@ -201,9 +201,11 @@ def _amendment(
     g.add((amd, LG.proposedBy, bill))
     if e.new_path.startswith("art_"):
         g.add((amd, LG.proposedAs, Literal(f"안 {shown}")))
-    affected = e.path if e.kind != "insertion" or e.before is not None else e.new_path
-    work_path = ids.provision_path(affected)
-    if e.before is None:
+    # the work-level subdivision goes by its new path when inserted or renumbered (the
+    # history's convention: a renumbered provision is named as it goes on)
+    new = e.kind == "renumbering" or (e.kind == "insertion" and e.before is None)
+    work_path = ids.provision_path(e.new_path if new else e.path)
+    if e.before is None or e.kind == "renumbering":
         _subdivisions(g, context, base.work, work_path)
     g.add((amd, LG.affectedProvision, ids.provision(base.work, work_path)))
     g.add((amd, LG.amendmentType, ids.concept("amendment-type", e.kind)))

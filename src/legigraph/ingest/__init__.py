@@ -20,9 +20,11 @@ target, with the bill-1544 build in ``BILL_GRAPH``. The corpus is read within si
 (``io.staging_dir``), replaces the old one only when complete and checked: at least one
 statute read, and the loaded store agreeing with the manifest (triples of each graph, one
 ``lg:NationalLaw`` per work). Otherwise the old store stays and the ingest fails (exit 2
-when the input yields nothing, 3 when the store disagrees). A manifest (counts, input
-hash, timings per phase) is written beside the store. Each phase (read, parse, link,
-load, check, swap) has a progress bar on a terminal.
+when the input yields nothing, 3 when the store disagrees). The named graphs that
+``ingest history`` and ``ingest effects`` added to the old store are copied into the
+fresh one and counted (``stores.embedded.carry_graphs``): a rebuild loses neither. A
+manifest (counts, input hash, timings per phase) is written beside the store. Each phase
+(read, parse, link, load, check, swap) has a progress bar on a terminal.
 """
 
 from __future__ import annotations
@@ -54,9 +56,11 @@ from legigraph.ingest.store import (
 from legigraph.io import atomic_write, replace_directory, staging_dir
 from legigraph.link.resolve import read_law_index
 from legigraph.link.resolver import with_tables
+from legigraph.model import ids
 from legigraph.paths import Layout
 from legigraph.progress import progress_bar
 from legigraph.sources.corpus import Limits, list_corpus
+from legigraph.stores.embedded import carry_graphs
 
 __all__ = [
     "BILL_GRAPH",
@@ -153,6 +157,7 @@ def ingest_statutes(
                     "bill_triples": bill_triples}  # fmt: skip
         clock = time.perf_counter()
         graph: Graph | None = None
+        kept: dict[str, int] = {}
         fresh = staging / "store"
         with progress_bar("ingest: load", quiet=quiet, unit="B", scale=True) as advance:
             if backend == "rdflib":
@@ -162,6 +167,8 @@ def ingest_statutes(
                     graph.graph(URIRef(BILL_GRAPH)).parse(bill, format="nt")
             else:
                 load_store(fresh, nt_path, bill, advance)
+                # the graphs `ingest history` and `ingest effects` added stay
+                kept = carry_graphs(store, fresh, (str(ids.HISTORY_GRAPH), str(ids.EFFECTS_GRAPH)))
         timings["load"] = time.perf_counter() - clock
         clock = time.perf_counter()
         with progress_bar("ingest: check", quiet=quiet) as advance:
@@ -196,6 +203,7 @@ def ingest_statutes(
                 "triples_written": triples,
             },
             "checks": found,
+            "kept_graphs": kept,
             "skipped": skipped,
             "warnings": warnings,
             "timings_s": {},

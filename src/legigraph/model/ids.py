@@ -228,6 +228,17 @@ def law_version(law_id: str, promulgated: str) -> URIRef:
     return URIRef(f"{national_law(law_id)}/{date(promulgated)}")
 
 
+def national_amending_act(law_id: str, promulgation_number: str | int) -> URIRef:
+    """The promulgation of a national law as the act that amends others (타법개정).
+
+    ``eli/kr/law-amend/{법령ID}/{공포번호}``: the law whose 부칙 hold the clauses, and the
+    number it was promulgated under (numbers repeat across kinds of law, so the law is
+    part of the IRI).
+    """
+    law = digits(law_id, "법령ID")
+    return _iri(f"eli/{KOREA}/law-amend/{law}/{digits(promulgation_number, '공포번호')}")
+
+
 def change_event(version: URIRef, n: int) -> URIRef:
     """The ``n``-th change a version made to the one before it (``…/2025-12-30/change/3``)."""
     if not isinstance(n, int) or n < 1:
@@ -359,6 +370,7 @@ def bill_graph(number: int) -> URIRef:
 
 NATIONAL_GRAPH = graph("national")
 HISTORY_GRAPH = graph("history")  # every version of the laws `legigraph ingest history` read
+EFFECTS_GRAPH = graph("effects")  # the 타법개정 clauses of `legigraph ingest effects`
 
 
 # --- what `legigraph dump` publishes, and the endpoint ----------------------------------

@@ -41,7 +41,11 @@ class LG(DefinedNamespace):
     affectedProvision: URIRef  # affected provision
     aiFunction: URIRef  # AI function
     alreadyCoveredBy: URIRef  # already covered by
+    amendedLaw: URIRef  # amended law
     amendingAct: URIRef  # amending act
+    amendingLaw: URIRef  # amending law
+    amendingVersion: URIRef  # version of the amending law
+    amendmentForm: URIRef  # drafting form
     amendmentType: URIRef  # amendment type
     applicationArea: URIRef  # application area
     assessment: URIRef  # assessment
@@ -127,4 +131,5 @@ class LG(DefinedNamespace):
     techniqueMention: URIRef  # technique mention
     textAfter: URIRef  # text after
     textBefore: URIRef  # text before
+    visibleInCurrentText: URIRef  # visible in the current text
     words: URIRef  # words

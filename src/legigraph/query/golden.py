@@ -31,7 +31,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 NUMERIC = {XSD + n for n in ("integer", "decimal", "float", "double")}
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
-STORE_TARGETS = ("national", "history")  # queries of the national store's named graphs
+STORE_TARGETS = ("national", "history", "effects")  # queries of the national store's graphs
 
 
 def golden_path(query: SavedQuery) -> Path:
@@ -138,8 +138,9 @@ def matches(doc: Mapping[str, Any], query: SavedQuery) -> bool:
 def _bill_queries(queries: Mapping[str, SavedQuery]) -> list[SavedQuery]:
     """The queries with golden results on the bill graph: not those of the national store.
 
-    Those of its history graph (``target: history``) have golden results too, checked on
-    the history of the test fixtures (tests/test_history.py).
+    Those of its history and effects graphs (``target: history``, ``effects``) have golden
+    results too, checked on stores the tests build (tests/test_history.py,
+    tests/test_effects.py).
     """
     return [q for q in queries.values() if q.target not in STORE_TARGETS]
 

@@ -9,7 +9,9 @@ a connect and read timeout (:class:`~legigraph.stores.remote.EndpointEngine`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from legigraph.errors import InputError
@@ -18,6 +20,7 @@ from legigraph.paths import Layout
 from legigraph.query.engines import Engine
 from legigraph.query.limits import Limits, QueryPool, StoreDir
 from legigraph.query.saved import DEFAULT_MAX_MEMORY, SPARQL_TOKEN, Result, SavedQuery
+from legigraph.serve.cache import CachedEngine, KeptBodies, StoreWatch, remote_identity
 from legigraph.stores.remote import EndpointEngine
 
 
@@ -28,11 +31,30 @@ class StoreEngine:
 
     def __init__(self, path: Path, *, workers: int = 2) -> None:
         self.path = path
+        self.workers = workers
+        self.watch = StoreWatch(path)
+        self.opened = self.watch.current()
         self.pool = QueryPool(StoreDir(path), workers=workers)
+        self._lock = threading.Lock()
+
+    def identity(self) -> Hashable:
+        """The store's identity now; workers on the store as it is now.
+
+        A read-only handle keeps seeing the store as it was when opened, and a store
+        swapped in by a rebuild is other files: when the identity changes, new workers
+        open the store and the old ones end after their last query.
+        """
+        identity = self.watch.current()
+        with self._lock:
+            if identity != self.opened:
+                self.opened = identity
+                self.pool = QueryPool(StoreDir(self.path), workers=self.workers)
+        return identity
 
     def run(
         self, text: str, *, timeout: float, max_rows: int, max_memory: int = DEFAULT_MAX_MEMORY
     ) -> Result:
+        self.identity()
         result: Result = self.pool.run(text, Limits(timeout, max_memory, max_rows))
         return result
 
@@ -48,6 +70,12 @@ class Backend:
     description: str  # for the home page and the service description
     national: bool = False  # the store holds the national graph (and the bill in its graph)
     remote: bool = False
+    pages: CachedEngine = field(init=False)  # ``engine`` with its answers kept (:mod:`.cache`)
+    bodies: KeptBodies = field(init=False, default_factory=KeptBodies)  # pages as sent
+
+    def __post_init__(self) -> None:
+        identity = self.engine.identity if isinstance(self.engine, StoreEngine) else remote_identity
+        self.pages = CachedEngine(self.engine, identity)
 
     def for_saved(self, saved: SavedQuery, text: str) -> str:
         """``text`` (bound) made to run here.

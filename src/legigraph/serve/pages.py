@@ -15,6 +15,7 @@ The routes are in :mod:`.resource`, the sections by kind of resource in :mod:`.v
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -173,28 +174,34 @@ class Page:
         self.text_truncated = False
 
     async def _run(self, text: str) -> Result:
-        return await run(self.site.backend.engine, text, self.site.limits)
+        return await run(self.site.backend.pages, text, self.site.limits)
 
-    async def load(self, *, html: bool) -> None:
+    async def load_triples(self, *, html: bool) -> None:
+        """Its triples and the links into it, and for ``html`` its text: asked at once."""
         term = URIRef(self.iri)
-        out = await self._run(bind(f"{SPARQL_PREFIXES}\n{OUT}", {"x": term}))
+        asks = [bind(f"{SPARQL_PREFIXES}\n{OUT}", {"x": term}),
+                bind(f"{SPARQL_PREFIXES}\n{IN}", {"x": term})]  # fmt: skip
+        if html:
+            asks.append(bind(TREE, {"x": term}))
+        out, incoming, *tree = await asyncio.gather(*(self._run(text) for text in asks))
         self.out = [(r["p"], r["o"]) for r in out.rows]
-        self.incoming = [
-            (r["s"], r["p"])
-            for r in (await self._run(bind(f"{SPARQL_PREFIXES}\n{IN}", {"x": term}))).rows
-        ]
-        if not html:
-            return
-        tree = await self._run(bind(TREE, {"x": term}))
-        self.versions = _versions(tree)
-        self.text_truncated = tree.truncated
+        self.incoming = [(r["s"], r["p"]) for r in incoming.rows]
+        if tree:
+            self.versions = _versions(tree[0])
+            self.text_truncated = tree[0].truncated
+
+    async def load_labels(self) -> None:
+        """The labels of the resource, its properties and the values and links shown."""
+        term = URIRef(self.iri)
         wanted = {term, *(o for _, o in self.out), *(p for p, _ in self.out)}
         wanted |= {s for s, _ in self.incoming} | {p for _, p in self.incoming}
         iris: list[Node] = [t for t in sorted(wanted, key=str) if isinstance(t, URIRef)]
-        for start in range(0, len(iris), 400):
-            chunk = iris[start : start + 400]
-            text = LABELS.replace("VALUES ?x { UNDEF }", values("x", chunk))
-            for row in (await self._run(text)).rows:
+        chunks = [iris[start : start + 400] for start in range(0, len(iris), 400)]
+        for result in await asyncio.gather(*(
+            self._run(LABELS.replace("VALUES ?x { UNDEF }", values("x", chunk)))
+            for chunk in chunks
+        )):  # fmt: skip
+            for row in result.rows:
                 label = row["label"]
                 lang = label.language if isinstance(label, Literal) else ""
                 self.labels[str(row["x"])].setdefault(lang or "", str(label))

@@ -8,6 +8,7 @@ with the sections of :mod:`.views` and an amendment's table of :mod:`.comparison
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -29,10 +30,11 @@ from legigraph.serve.formats import (
     negotiate,
     serialize_graph,
 )
-from legigraph.serve.pages import Page, local
+from legigraph.serve.pages import Page, local, values
 from legigraph.serve.pictures import (
     CITATIONS,
     ORGANISATION,
+    WORKS,
     Picture,
     citation_picture,
     organisation_picture,
@@ -44,6 +46,7 @@ from legigraph.serve.views import Views, types_of
 
 _EXTENSIONS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
 SVG = "image/svg+xml"
+CACHE = "max-age=300"  # pages, their RDF and pictures: a rebuilt store shows within 5 minutes
 
 
 def _iri(path: str) -> str | None:
@@ -67,7 +70,23 @@ class Handlers:
         self.site = site
 
     async def ask(self, text: str) -> Result:
-        return await run(self.site.backend.engine, text, self.site.limits)
+        return await run(self.site.backend.pages, text, self.site.limits)
+
+    async def kept(self, key: tuple[str, ...],
+                   make: Callable[[], Awaitable[tuple[Response, bool]]]) -> Response:  # fmt: skip
+        """The response ``make()`` gives, kept for ``key`` while the store stays the same.
+
+        ``make`` says whether its response may be kept (a 200 with nothing left out).
+        """
+        bodies = self.site.backend.bodies
+        identity = await run_in_threadpool(self.site.backend.pages.identity)
+        kept = bodies.get(identity, key)
+        if kept is not None:
+            return Response(kept[0], headers=kept[1])
+        response, keep = await make()
+        if keep and response.status_code == 200:
+            bodies.put(identity, key, bytes(response.body), dict(response.headers))
+        return response
 
     async def resource(self, request: Request) -> Response:
         path = request.path_params["path"]
@@ -85,41 +104,60 @@ class Handlers:
         iri = _iri(path)
         if iri is None:
             return not_found(self.site, request, BASE + path, fmt)
+        key = ("page", root, request.url.path, fmt.name if fmt is not None else "html")
+        return await self.kept(key, lambda: self.page(request, iri, path, fmt, root))
+
+    async def page(self, request: Request, iri: str, path: str, fmt: Format | None,
+                   root: str) -> tuple[Response, bool]:  # fmt: skip
+        """The page (``fmt`` None) or the RDF of ``iri``; whether it may be kept."""
         page = Page(iri, self.site)
         views = Views(self.site, iri, set())
         try:
-            await page.load(html=fmt is None)
-            if fmt is None and page.found:
+            await page.load_triples(html=fmt is None)
+            if fmt is None and page.found:  # the labels and the sections: asked at once
                 views.types = types_of(page.out)
-                await views.load(root)
+                await asyncio.gather(page.load_labels(), views.load(root))
         except HTTPError as err:
-            return Response(err.message + "\n", err.status, media_type="text/plain")
+            return Response(err.message + "\n", err.status, media_type="text/plain"), False
         if not page.found:
-            return not_found(self.site, request, iri, fmt)
+            return not_found(self.site, request, iri, fmt), False
         if fmt is not None:
             body = await run_in_threadpool(serialize_graph, page.graph(), fmt)
             ext = next(e for e, n in _EXTENSIONS.items() if n == fmt.name)
             return Response(body, media_type=fmt.media, headers={
-                "Vary": "Accept", "Content-Location": f"{root}/{path}{ext}"})  # fmt: skip
+                "Vary": "Accept", "Content-Location": f"{root}/{path}{ext}",
+                "Cache-Control": CACHE}), True  # fmt: skip
         alternates = [(f"{root}/{path}{e}", by_name(n, GRAPH_FORMATS)) for e, n in
                       _EXTENSIONS.items()]  # fmt: skip
-        return self.site.html(request, "resource.html", alternates=alternates, path=path,
-                         **page.context(root), **views.context())  # fmt: skip
+        response = self.site.html(request, "resource.html", alternates=alternates, path=path,
+                                  **page.context(root), **views.context())  # fmt: skip
+        whole = "cut" not in views.sections
+        if whole:
+            response.headers["Cache-Control"] = CACHE
+        return response, whole
 
     async def drawn(self, request: Request, make: Callable[[str, str], Awaitable[Picture]],
                     *, of_iri: bool = True) -> Response:  # fmt: skip
-        """The SVG of ``await make(iri, root)``; ``iri`` is the path's (empty without one)."""
+        """The SVG of ``await make(iri, root)``; ``iri`` is the path's (empty without one).
+
+        Drawn once per picture and store (:meth:`kept`).
+        """
         iri = _iri(request.path_params["path"]) if of_iri else ""
         if iri is None:
             return Response("not a legigraph IRI\n", 404, media_type="text/plain")
-        try:
-            picture = await make(iri, str(request.base_url).rstrip("/"))
-            body = await run_in_threadpool(picture.svg)
-        except HTTPError as err:
-            return Response(err.message + "\n", err.status, media_type="text/plain")
-        except EngineError as err:
-            return Response(f"{err}\n", 500, media_type="text/plain")
-        return Response(body, media_type=SVG, headers={"Cache-Control": "max-age=300"})
+        root = str(request.base_url).rstrip("/")
+
+        async def draw() -> tuple[Response, bool]:
+            try:
+                picture = await make(iri or "", root)
+                body = await run_in_threadpool(picture.svg)
+            except HTTPError as err:
+                return Response(err.message + "\n", err.status, media_type="text/plain"), False
+            except EngineError as err:
+                return Response(f"{err}\n", 500, media_type="text/plain"), False
+            return Response(body, media_type=SVG, headers={"Cache-Control": CACHE}), True
+
+        return await self.kept(("picture", root, request.url.path), draw)
 
     @staticmethod
     def links(rows: list[dict[str, str]], root: str) -> dict[str, str]:
@@ -129,7 +167,12 @@ class Handlers:
     async def citations(self, request: Request) -> Response:
         async def make(iri: str, root: str) -> Picture:
             rows = strings(await self.ask(bind(CITATIONS, {"x": URIRef(iri)})))
-            return citation_picture(iri, rows, self.links(rows, root))
+            nodes = sorted({URIRef(row[end]) for row in rows for end in ("s", "o")}, key=str)
+            works: dict[str, str] = {}
+            if nodes:
+                found = await self.ask(WORKS.replace("VALUES ?n { UNDEF }", values("n", [*nodes])))
+                works = {str(r["n"]): str(r["work"]) for r in found.rows}
+            return citation_picture(iri, rows, self.links(rows, root), works)
 
         return await self.drawn(request, make)
 

@@ -16,6 +16,7 @@ as RDF terms (``VALUES``).
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -156,7 +157,7 @@ class Views:
 
     async def _run(self, query: str) -> Result:
         bound = bind(query, {"x": URIRef(self.iri)})
-        return await run(self.site.backend.engine, bound, self.site.limits)
+        return await run(self.site.backend.pages, bound, self.site.limits)
 
     async def saved(self, qid: str, **given: str) -> Result | None:
         """The saved query ``qid`` run with ``given`` as its page runs it; None if absent."""
@@ -164,14 +165,14 @@ class Views:
         if saved is None:
             return None
         query = bind(saved.text, saved.bindings(given))
-        return await run(self.site.backend.engine, self.site.backend.for_saved(saved, query),
+        return await run(self.site.backend.pages, self.site.backend.for_saved(saved, query),
                          self.site.limits)  # fmt: skip
 
     async def load(self, root: str) -> None:
         """Every section the resource's types call for.
 
-        A section whose query is stopped at the time limit is left out and named in
-        ``sections["cut"]``; the page is shown without it.
+        The sections are asked at once. A section whose query is stopped at the time limit
+        is left out and named in ``sections["cut"]``; the page is shown without it.
         """
         wanted: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         if str(LG.Bill) in self.types:
@@ -187,13 +188,18 @@ class Views:
         if str(LG.NationalLaw) in self.types:
             wanted.append(("contents", lambda: self.law(root)))
         wanted += [("cites", self.cites), ("provenance", self.provenance)]
-        for name, section in wanted:
+
+        async def one(name: str, section: Callable[[], Awaitable[None]]) -> None:
             try:
                 await section()
             except HTTPError as err:
                 if err.status != 503:
                     raise
                 self.sections.setdefault("cut", []).append(name)
+
+        await asyncio.gather(*(one(name, section) for name, section in wanted))
+        if "cut" in self.sections:
+            self.sections["cut"].sort()
 
     async def bill(self, root: str) -> None:
         self.sections["timeline"] = await self.timeline()
@@ -224,7 +230,7 @@ class Views:
 
     async def table(self) -> None:
         async def ask(query: str) -> Result:
-            return await run(self.site.backend.engine, query, self.site.limits)
+            return await run(self.site.backend.pages, query, self.site.limits)
 
         self.sections["comparison"] = await comparison(self.iri, ask)
 
