@@ -267,14 +267,16 @@ def scan(member: str, source: Path | bytes) -> FileResult:
             result.flags[SELF_IN_ADDENDA] += 1
         record, paths, labels = found
         key = sample_key(state.seed, member, path, cit.start)
+        heap = heaps[relation]
+        if len(heap) >= state.keep and -heap[0][0] <= key:
+            continue  # not among the smallest keys: no candidate to build
         cand = Candidate(key, relation, cit.kind, member, path, labels_of[path], cit.start,
                          cit.end, format_citation(cit), ref.rule, record, paths,
                          labels)  # fmt: skip
-        heap = heaps[relation]
         serial += 1
         if len(heap) < state.keep:
             heapq.heappush(heap, (-key, serial, cand))
-        elif -heap[0][0] > key:
+        else:
             heapq.heapreplace(heap, (-key, serial, cand))
     result.candidates = [c for heap in heaps.values() for _, _, c in heap]
     return result
@@ -533,13 +535,15 @@ def sample_rows(root: Path, chosen: list[Candidate]) -> list[dict[str, str]]:
 
 
 def write_sample(path: Path, rows: list[dict[str, str]]) -> None:
-    """Write the sample, keeping the hand-checked columns of rows already judged."""
+    """Write the sample, keeping the hand-checked columns of rows already judged (a row
+    whose law or target changed since is to be checked again: its columns are emptied)."""
     judged: dict[str, dict[str, str]] = {}
     if path.exists():
         with path.open(encoding="utf-8", newline="") as handle:
             judged = {r["id"]: r for r in csv.DictReader(handle, delimiter="\t")}
     for row in rows:
-        if old := judged.get(row["id"]):
+        old = judged.get(row["id"])
+        if old and (old["cited_law_id"], old["target"]) == (row["cited_law_id"], row["target"]):
             row["correct"], row["note"] = old.get("correct", ""), old.get("note", "")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:

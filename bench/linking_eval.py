@@ -38,7 +38,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from legigraph.link.citations import find_citations
-from legigraph.link.citing import citable_text
+from legigraph.link.citing import citable_text, citing_date
+from legigraph.link.dates import addendum_dates
 from legigraph.link.resolve import LawIndex, normalise_name, read_law_index
 from legigraph.link.resolver import with_tables
 from legigraph.model.records import LawText
@@ -79,12 +80,18 @@ def key(seed: int, member: str, path: str, start: int) -> int:
     return int.from_bytes(digest.digest(), "big")
 
 
-def article_provisions(law: LawText) -> Iterator[tuple[str, str, int]]:
-    """``(path, citable text, heading length)`` of every provision of the articles."""
+def article_provisions(law: LawText, part: str = "art_") -> Iterator[tuple[str, str, int]]:
+    """``(path, citable text, heading length)`` of every provision of the articles (or,
+    with ``part="addendum_"``, of the 부칙)."""
     for prov in law.walk():
-        if prov.path.startswith("art_"):
+        if prov.path.startswith(part):
             text = citable_text(prov)
             yield prov.path, text, len(text) - len(prov.text)
+
+
+def names_a_decree(name: str) -> bool:
+    """Whether a cited name is of a subordinate instrument (시행령, 시행규칙, …령, …규칙, 규정)."""
+    return normalise_name(name).endswith(("령", "규칙", "규정"))
 
 
 def classify(name: str, index: LawIndex) -> str:
@@ -94,16 +101,23 @@ def classify(name: str, index: LawIndex) -> str:
     return "shared name" if len(group) > 1 else "unique name" if group else "not in the index"
 
 
-def draw(source: Path, size: int, seed: int, out: Path, only: list[str]) -> int:
+def draw(
+    source: Path, size: int, seed: int, out: Path, only: list[str], addenda: bool = False,
+    decrees: bool = False,
+) -> int:  # fmt: skip
     index = read_law_index(INDEX_CSV)
     heap: list[tuple[int, dict[str, str]]] = []
     total = 0
     for member, blob in members(source):
         law = read_law_bytes(Path(member), blob)
-        date = str(law.meta.get("시행일자") or law.meta.get("공포일자") or "")
-        for path, text, head in article_provisions(law):
+        version = str(law.meta.get("시행일자") or law.meta.get("공포일자") or "")
+        dated = addendum_dates(law)
+        for path, text, head in article_provisions(law, "addendum_" if addenda else "art_"):
+            date = citing_date(path, dated, version)  # a 부칙 is read as of its own day
             for m in _NAME.finditer(text):
                 if only and classify(m.group(1), index) not in only:
+                    continue
+                if decrees and not names_a_decree(m.group(1)):
                     continue
                 total += 1
                 k = key(seed, member, path, m.start())
@@ -127,7 +141,8 @@ def draw(source: Path, size: int, seed: int, out: Path, only: list[str]) -> int:
         for column in HAND:
             row[column] = old.get(row["id"], {}).get(column, "")
     write_rows(out, rows)
-    print(f"{total} 「…」 in article text; {len(rows)} drawn (seed {seed}) into {out}")
+    where = "부칙" if addenda else "article"
+    print(f"{total} 「…」 in {where} text; {len(rows)} drawn (seed {seed}) into {out}")
     return 0
 
 
@@ -218,12 +233,17 @@ def main(argv: list[str] | None = None) -> int:
     p_draw.add_argument("--only", action="append", default=[],
                         choices=("unique name", "shared name", "not in the index"),
                         help="draw among the names of this class only (a stratum)")  # fmt: skip
+    p_draw.add_argument("--addenda", action="store_true",
+                        help="draw from the 부칙 instead of the articles (a stratum)")  # fmt: skip
+    p_draw.add_argument("--decrees", action="store_true",
+                        help="draw among names of decrees and rules only (a stratum)")  # fmt: skip
     p_score = sub.add_parser("score")
     p_score.add_argument("--sample", type=Path, default=SAMPLE)
     p_score.add_argument("--show", action="store_true", help="list the rows linked wrongly")
     args = parser.parse_args(argv)
     if args.command == "draw":
-        return draw(args.corpus, args.size, args.seed, args.out, args.only)
+        return draw(args.corpus, args.size, args.seed, args.out, args.only, args.addenda,
+                    args.decrees)  # fmt: skip
     return score(args.sample, args.show)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from legigraph.model import ids
 from legigraph.model.namespaces import SH, bind_prefixes
@@ -91,6 +91,8 @@ def test_external_links_are_percent_encoded() -> None:
 _LAW = ids.national_law("014217")
 _REPORT = ids.review_report(2024, 1544)
 _PROJECT = ids.ai_project(2024, 5)
+_ITEM = str(ids.provision(ids.ordinance(2229686), "art_2/item_2"))
+_ARTICLE = str(ids.provision(ids.national_law("001706"), "art_3"))
 MINTED = {
     "DraftLegislationWork": [ids.bill(2024, 1544)],
     "Process": [ids.process(2024, 1544)],
@@ -131,6 +133,11 @@ MINTED = {
     "ConceptScheme": [ids.concept_scheme("ai-technique")],
     "Concept": [ids.concept("ai-technique", "chatbot")],
     "DraftAmendment": [ids.bill_amendment(ids.bill(2024, 1544), 1)],
+    "CitationResolution": [
+        URIRef(ids.citation_resolution_iri(_ITEM, 4)),
+        URIRef(ids.citation_resolution_iri(_ARTICLE, 0)),
+        URIRef(ids.citation_resolution_iri(_ITEM, 13, "2023-05-22")),
+    ],
     "NationalAmendingAct": [ids.national_amending_act("001720", 11690)],
     "NationalAmendment": [ids.amendment(ids.national_amending_act("001720", 11690), 1)],
     "NationalAmendingAct-amendingLaw": [ids.national_law("001720")],
@@ -185,6 +192,18 @@ def test_record_id_of_reads_what_the_minters_wrote() -> None:
     assert ids.record_id_of(str(ids.provision(ordinance, "art_7/item_4"))) == "2229686"
     assert ids.record_id_of(str(ids.bill(2024, 1544))) is None
     assert ids.record_id_of("https://example.org/eli/kr/law/014217") is None
+
+
+def test_citation_resolution_iris_sit_under_the_citing_provision() -> None:
+    citing = str(ids.provision(ids.ordinance(2229686), "art_2/item_2"))
+    assert ids.citation_resolution_iri(citing, 12) == citing + "/resolution/12"
+    assert ids.citation_resolution_iri(citing, 12, "2023-05-22") == (
+        citing + "/resolution/2023-05-22/12"
+    )
+    assert ids.record_id_of(ids.citation_resolution_iri(citing, 0)) == "2229686"
+    for start, on in ((-1, None), (3, "20230522")):
+        with pytest.raises(ids.IdError):
+            ids.citation_resolution_iri(citing, start, on)
 
 
 def _documented_examples() -> list[str]:

@@ -107,7 +107,8 @@ def test_bill_build_and_ingest_name_a_national_text_alike(built: BuildResult) ->
 
 def test_materialised_citation_counts(national: Path) -> None:
     lg = "https://w3id.org/legigraph/ontology#"
-    counts = {(s, p[len(lg) :], o) for s, p, o, _ in quads(national) if p.startswith(lg + "cit")}
+    views = {lg + name for name in ("citedByCount", "citingLawCount", "citesLaw")}
+    counts = {(s, p[len(lg) :], o) for s, p, o, _ in quads(national) if p in views}
     integer = "^^<http://www.w3.org/2001/XMLSchema#integer>"
     assert counts == {
         (f"{LAW}900001/art_2/para_1", "citedByCount", f'"1"{integer}'),
@@ -118,6 +119,27 @@ def test_materialised_citation_counts(national: Path) -> None:
         (f"{LAW}900002", "citesLaw", f"<{LAW}900001>"),
         (f"{LAW}900003", "citesLaw", f"<{LAW}900001>"),
     }
+
+
+def test_each_edge_has_its_resolution(national: Path) -> None:
+    """Why each eli:cites edge points there: an lg:CitationResolution with both ends."""
+    lg = "https://w3id.org/legigraph/ontology#"
+    rows = quads(national, NATIONAL_GRAPH)
+    edges = {
+        (s, o.strip("<>")) for s, p, o, _ in rows if p == "http://data.europa.eu/eli/ontology#cites"
+    }
+    facts: dict[str, dict[str, str]] = {}
+    for s, p, o, _ in rows:
+        if p.startswith(lg) and "/resolution/" in s:
+            facts.setdefault(s, {})[p[len(lg) :]] = o
+    explained = {
+        (f["citingProvision"].strip("<>"), f["resolvedTo"].strip("<>")) for f in facts.values()
+    }
+    assert explained == edges
+    same_law = facts[f"{LAW}900002/art_2/resolution/30"]
+    assert same_law["citationText"] == '"같은 법 제1조"'
+    assert same_law["resolutionRule"] == '"same-law/name"'
+    assert same_law["consideredLaw"] == f"<{LAW}900001>"
 
 
 def test_skip_reports_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

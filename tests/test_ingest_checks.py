@@ -123,7 +123,7 @@ def test_a_raised_member_limit_lets_a_large_statute_in(tmp_path: Path) -> None:
     assert run(tmp_path / "s", source, "--max-member-mb", "1") == 2
     assert not (tmp_path / "s").exists()
     assert run(tmp_path / "s", source, "--max-member-mb", "4") == 0
-    assert len(quads(tmp_path / "s")) == 67
+    assert len(quads(tmp_path / "s")) == 83  # 67, and the evidence of its 2 resolved citations
 
 
 def _tar(path: Path, entries: list[tuple[tarfile.TarInfo, bytes | None]]) -> Path:
@@ -145,7 +145,7 @@ def test_a_link_beside_good_statutes_is_skipped_by_name(
     assert run(tmp_path / "s", archive) == 0
     err = capsys.readouterr().err
     assert "skipped kr/링크법/법률.md: a symbolic link to /etc/shadow in the archive" in err
-    assert len(quads(tmp_path / "s")) == 67
+    assert len(quads(tmp_path / "s")) == 83  # 67, and the evidence of its 2 resolved citations
 
 
 def test_a_link_inside_a_directory_corpus_is_followed(tmp_path: Path) -> None:

@@ -31,6 +31,9 @@ def test_a_heading_is_scanned_and_does_not_run_into_the_text() -> None:
     assert citable_text(article).startswith("「행정절차법」 등의 준용\n")
     parsed = parse_statute(("kr/가법/법률.md", TEXT.encode()))
     # 같은 법 is pending as the law it names (linking.relative), its relation kept beside it
-    cited = [(c.relation, c.law, relation) for c, _, relation in parsed.pending]
-    assert cited == [("explicit", "행정절차법", "explicit"), ("explicit", "행정절차법", "same-law")]
+    cited = [(c.relation, c.law, relation, rule) for c, _, relation, rule in parsed.pending]
+    assert cited == [
+        ("explicit", "행정절차법", "explicit", "name"),
+        ("explicit", "행정절차법", "same-law", "same-law"),
+    ]
     assert parsed.references["self", "internal"] == 1  # 이 법: the statute itself, not written

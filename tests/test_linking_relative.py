@@ -132,6 +132,29 @@ def test_a_context_paragraph_in_an_addendum_is_the_addendum_s() -> None:
     assert ("addendum_7/art_2/para_1",) in paths
 
 
+def test_an_amendment_block_in_an_addendum_is_the_amended_law_s() -> None:
+    # the 부칙 of kr/정부조직법/법률.md (<제11690호> 제6조) and kr/국가통계위원회규정/대통령령.md
+    body = ("##### 제1조 (목적)\n\n이 법은 목적이다.\n\n## 부칙\n\n부칙 <제7호,2020.1.1>\n\n"
+            "제1조(시행일) 이 법은 공포한 날부터 시행한다. 다만, 부칙 제2조에 따라 개정되는 "
+            "대통령령 중 시행일이 도래하지 아니한 대통령령을 개정한 부분은 각각 해당 대통령령의 "
+            "시행일부터 시행한다.\n\n"
+            "제2조(다른 법률의 개정) <95> 국제협력요원에 관한 법률 일부를 다음과 같이 개정한다. "
+            "제9조제1항, 같은 조 제2항 중 \"외교통상부장관\"을 \"외교부장관\"으로 하고, "
+            "제3조 중 \"같은 법 제11조\"를 \"같은 법 제14조\"로 한다. "
+            "<96> 가나 진흥법 시행령 일부를 다음과 같이 개정한다. 제4조 및 같은 조 제2항 중 "
+            "\"공동부령\"을 \"보건복지부령\"으로 한다.\n")  # fmt: skip
+    refs = [
+        (text, r.law, r.paths, r.rule) for _, text, r in meaning(statute(ACT, "법률", body)) if r
+    ]
+    assert ("제9조제1항", "국제협력요원에 관한 법률", ("art_9/para_1",), "amended-law") in refs
+    assert ("같은 조 제2항", "국제협력요원에 관한 법률", ("art_9/para_2",), "same-article") in refs
+    assert ("진흥법 시행령", "가나 진흥법 시행령", (), "amended-law") in refs  # in the name
+    assert ("같은 조 제2항", "가나 진흥법 시행령", ("art_4/para_2",), "same-article") in refs
+    found = [text for _, text, _ in meaning(statute(ACT, "법률", body))]
+    assert "같은 법 제11조" not in found and "보건복지부령" not in found  # quoted words
+    assert "대통령령" not in found  # decrees in general
+
+
 def test_forms_are_not_citations() -> None:
     # kr/비료관리법/시행규칙.md, kr/고용보험법/시행규칙.md
     forms = ("별지 제5호의2서식에 따른다.", "별지 제5호의11서식의 체육지도자",

@@ -29,6 +29,7 @@ from legigraph.link.delegation import (
     delegation_lines,
     delegation_wording,
 )
+from legigraph.link.evidence import resolution_lines
 from legigraph.link.linker import NationalTexts, resolve_one
 from legigraph.link.relative import Family
 from legigraph.link.resolve import LawIndex, LawRecord
@@ -71,7 +72,7 @@ def build_network(
     warnings: list[tuple[str, str]] = []
     kinds: Counter[str] = Counter()
     known: dict[str, frozenset[str]] = {}
-    pending: list[tuple[Citation, str, str, str, str]] = []
+    pending: list[tuple[Citation, str, str, str, str, str]] = []
     references: Counter[tuple[str, str]] = Counter()
     families: dict[str, tuple[Family, str]] = {}  # 법령ID → family, date
     delegating: dict[str, Wordings] = {}
@@ -97,8 +98,8 @@ def build_network(
                 delegating[record.law_id] = parsed.wordings
             pending.extend(
                 (c, sub, rel, citing_date(sub.partition(f"/law/{record.law_id}/")[2],
-                                          parsed.addenda, date), parsed.name)
-                for c, sub, rel in parsed.pending
+                                          parsed.addenda, date), parsed.name, rule)
+                for c, sub, rel, rule in parsed.pending
             )  # fmt: skip
     timings["parse_build"] = time.perf_counter() - clock
 
@@ -107,14 +108,22 @@ def build_network(
     status: Counter[str] = Counter()
     edges: set[tuple[str, str]] = set()
     delegations: dict[tuple[str, str], str] = {}
+    explained: set[tuple[str, int]] = set()
+    evidence = 0  # triples of the resolutions (linking.evidence)
     kinds_of = {law_id: fam.kind for law_id, (fam, _) in families.items()}
     with progress_bar("ingest: link", quiet=quiet, unit="citation") as advance:
-        for done, (cit, sub, rel, date, where) in enumerate(pending, start=1):
-            row, law = resolve_one(cit, None, index, texts, date, where, URIRef(sub))
+        for done, (cit, sub, rel, date, where, rule) in enumerate(pending, start=1):
+            row, law = resolve_one(cit, None, index, texts, date, where, URIRef(sub), rule)
             status[row.status] += 1
             references[rel, row.status] += 1
             if row.status == "resolved" and law is not None:
                 edges.add((sub, row.target))
+                ev = row.evidence  # why it points there: lg:CitationResolution
+                if ev is not None and (ev.citing, ev.start) not in explained:
+                    explained.add((ev.citing, ev.start))
+                    why = resolution_lines(ev)
+                    out.write("".join(line + "\n" for line in why))
+                    evidence += len(why)
                 citing_law = sub.partition("/law/")[2].partition("/")[0]
                 target = row.target.partition(f"/law/{law.law_id}")[2].lstrip("/")
                 words = delegation_wording(kinds_of.get(citing_law, ""), law.kind, target,
@@ -127,6 +136,7 @@ def build_network(
     for citing, cited in sorted(edges):
         out.write(f"<{citing}> {cites} <{cited}> .\n")
     triples += len(edges) + write_counts(edges, out)
+    triples += evidence
     lines = [line for (a, b), words in sorted(delegations.items())
              for line in delegation_lines(a, b, words)]  # fmt: skip
     bases = based_on(families.values(), index)
@@ -144,6 +154,7 @@ def build_network(
         "cites_edges": len(edges),
         "references_by_relation": by_relation(references),
         "delegations": len(delegations),
+        "resolution_triples": evidence,
         "based_on_laws": len(bases),
         "warnings": len(warnings),
         "warnings_by_kind": dict(sorted(Counter(kind for kind, _ in warnings).items())),

@@ -259,7 +259,7 @@ def _link(parsed: list[Parsed], index: Resolver, texts: CorpusTexts, quiet: bool
         assert record is not None
         links.references.update(outcome for _, outcome in p.references)
         prefix = f"{ids.ordinance(record.law_id)}/"
-        for cit, sub, _ in p.pending:
+        for cit, sub, _, _ in p.pending:
             date = citing_date(sub[len(prefix) :], p.addenda, record.in_force)
             pending.append((cit, sub, date, p.name))
     links.found = len(pending)

@@ -89,7 +89,8 @@ class Parsed:
     record: LawRecord | None = None
     paths: list[str] = field(default_factory=list)
     kinds: Counter[str] = field(default_factory=Counter)
-    pending: list[tuple[Citation, str, str]] = field(default_factory=list)  # (…, IRI, relation)
+    # (the citation, the citing IRI, its relation, the rule that said which law it means)
+    pending: list[tuple[Citation, str, str, str]] = field(default_factory=list)
     references: Counter[tuple[str, str]] = field(default_factory=Counter)  # (relation, outcome)
     family: Family | None = None
     wordings: Wordings = field(default_factory=dict)  # linking.delegation
@@ -157,7 +158,7 @@ def parse_statute(item: tuple[str, bytes], ordinance: bool = False) -> Parsed:
         else:
             named = replace(cit, law=ref.law, relation="explicit", provisions=ref.provisions)
             sub = ids.provision_iri(str(work), path)
-            parsed.pending.append((named, sub, cit.relation))
+            parsed.pending.append((named, sub, cit.relation, ref.rule))
     return parsed
 
 

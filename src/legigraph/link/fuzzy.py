@@ -63,7 +63,7 @@ class FuzzyIndex:
         self.names = names  # normalise_name key → the name as written
         self.skeleton: dict[str, set[str]] = {}
         self.shorter: dict[str, set[str]] = {}
-        self.all_names: list[tuple[str, str]] = []
+        self.by_kind: dict[str, list[tuple[str, str]]] = {}  # the names of each kind of law
         self.cache: dict[str, FuzzyMatch] = {}
         for key, written in names.items():
             w = words(written)
@@ -72,7 +72,7 @@ class FuzzyIndex:
             self.skeleton.setdefault("".join(w), set()).add(key)
             for i in range(len(w) - 1):  # never the last word
                 self.shorter.setdefault("".join(w[:i] + w[i + 1 :]), set()).add(key)
-            self.all_names.append(("".join(w), key))
+            self.by_kind.setdefault(_kind("".join(w)), []).append(("".join(w), key))
 
     def match(self, name: str) -> FuzzyMatch:
         """The one name of the index ``name`` is a loose spelling of, if there is one."""
@@ -106,8 +106,8 @@ class FuzzyIndex:
         near = []
         matcher = difflib.SequenceMatcher(None, "", joined)  # seq2 is analysed once
         floor = CLOSE - MARGIN
-        for other, key in self.all_names:
-            if abs(len(other) - len(joined)) > 4 or _kind(other) != kind:
+        for other, key in self.by_kind.get(kind, []):
+            if abs(len(other) - len(joined)) > 4:
                 continue
             matcher.set_seq1(other)
             if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:

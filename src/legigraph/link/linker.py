@@ -20,6 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from legigraph.link.citations import Citation, find_citations
+from legigraph.link.evidence import Evidence, considered_iris, resolution_triples, rule_of
 from legigraph.link.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
 from legigraph.link.resolver import with_tables
 from legigraph.model import ids
@@ -46,6 +47,7 @@ class CitationRow:
     status: str  # resolved | ambiguous | unresolved | internal | skipped
     target: str  # IRI of the cited subdivision or work, "" if none
     reason: str
+    evidence: Evidence | None = None  # why, when resolved (linking.evidence)
 
 
 @dataclass(frozen=True)
@@ -276,12 +278,14 @@ def link(
         where = f"{graph.value(pv, RDFS.label)} ({date})"
         last: Citation | None = None
         for cit in find_citations(str(text)):
-            row, record = resolve_one(cit, last, index, texts, date, where, sub)
+            row, record = resolve_one(cit, last, index, texts, date, where, sub, version=date)
             if cit.relation == "explicit":
                 last = cit
             result.rows.append(row)
             if row.status == "resolved" and record is not None:
                 out.add((sub, ELI.cites, URIRef(row.target)))
+                for triple in resolution_triples(row.evidence) if row.evidence else ():
+                    out.add(triple)
                 entry = cited.setdefault(record.law_id, (record, set()))
                 entry[1].update(p.path for p in cit.provisions)
     for law_id, (record, paths) in sorted(cited.items()):
@@ -299,12 +303,23 @@ def link(
 
 def resolve_one(
     cit: Citation, last: Citation | None, index: LawIndex, texts: NationalTexts, date: str,
-    where: str, sub: URIRef,
+    where: str, sub: URIRef, via: str = "", version: str | None = None,
 ) -> tuple[CitationRow, LawRecord | None]:  # fmt: skip
-    """One citation's row, and the record it resolved to (None unless resolved)."""
+    """One citation's row, and the record it resolved to (None unless resolved).
+
+    ``via``: the rule that said which law a relative reference means (parent-act …);
+    ``version``: the citing version's date where a provision is read in several versions.
+    """
 
     def row(status: str, target: str, reason: str) -> tuple[CitationRow, LawRecord | None]:
         return CitationRow(where, str(sub), cit.text, status, target, reason), None
+
+    def resolved(target: str, reason: str, record: LawRecord) -> CitationRow:
+        rule = rule_of(via or ("same-law" if cit.relation == "same-law" else ""), res.rule)
+        considered = tuple(str(_work(c)) for c in res.candidates) or (str(_work(record)),)
+        ev = Evidence(str(sub), cit.start, cit.text, target, str(_work(record)),
+                      considered_iris(considered), rule, reason, date or None, version)  # fmt: skip
+        return CitationRow(where, str(sub), cit.text, "resolved", target, reason, ev)
 
     if cit.draft:
         return row("skipped", "", "a provision of a bill, not of a law")
@@ -324,7 +339,7 @@ def resolve_one(
     record = res.record
     work = _work(record)
     if not cit.provisions:
-        return row("resolved", str(work), f"{record.law_id}: {res.reason}")[0], record
+        return resolved(str(work), f"{record.law_id}: {res.reason}", record), record
     known = texts.paths(record)
     targets = []
     for prov in cit.provisions:
@@ -347,7 +362,7 @@ def resolve_one(
         targets.append(str(ids.provision(work, path)))
     checked = "checked against the text" if known is not None else "not checked: no text at hand"
     reason = f"{record.law_id}: {res.reason}; provision {checked}"
-    return row("resolved", targets[0], reason)[0], record
+    return resolved(targets[0], reason, record), record
 
 
 def paraphrases(graph: Graph) -> list[Paraphrase]:

@@ -29,6 +29,7 @@ prefix included (제1항 in 부칙 제2조 is that 부칙's 제2조제1항).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -38,6 +39,23 @@ from legigraph.model.records import LawText
 _DEFINES = re.compile(r'[ \t]*\(이하[ \t]*["“]([^"”\n]{1,40})["”][ \t]*(?:이)?라[ \t]*한다\)')
 _SUBORDINATE = re.compile(r"[ \t]*시행(령|규칙)$")
 _SPACE = re.compile(r"\s+")
+# A 부칙's amendment of another law: "<95> 국제협력요원에 관한 법률 일부를 다음과 같이 개정한다",
+# "④방산물자의원가계산에관한규칙중 다음과 같이 개정한다". Until the next such line (or the end of
+# the 부칙 article) bare provisions, 같은 조 and 같은 항 are the amended law's.
+_CIRCLED = "\u2460-\u2473\u3251-\u325f\u32b1-\u32bf"  # ① … ⑳, ㉑ … ㊿
+_AMENDS = re.compile(r"다음과[ \t]*같이[ \t]*개정한다")
+# the amended law's name, ending where "… 일부를 다음과 같이 개정한다" begins
+_AMENDED = re.compile(
+    rf"(?:^|(?<=[\s.>]))(?:<\d+>|[{_CIRCLED}])?[ \t]*"
+    rf"([^\s<>「」\"“”.,(){_CIRCLED}][^<>「」\"“”\n.,(){_CIRCLED}]{{0,100}}?)[ \t]*"
+    r"(?:중[ \t]*)?(?:(?:일부|전부)[ \t]*를[ \t]*)?$"
+)
+_LAW_END = re.compile(r"(?:법|법률|령|규칙|규정|조례)$")
+_QUOTE = re.compile(r'["“”]')
+# 대통령령 (총리령, …부령) meaning decrees in general, not one: the stock 부칙 clause "개정되는
+# 대통령령 중 … 시행일이 도래하지 아니한 대통령령을 개정한 부분은 각각 해당 대통령령의 시행일부터"
+_IN_GENERAL = re.compile(r"[ \t]*(?:중[ \t]|[을를][ \t]*개정|의[ \t]*(?:시행일|일부[ \t]*개정))")
+_DECREE_WORD = re.compile(r"(?:대통령|총리|[가-힣]+부)령")
 # What may stand between a law's provisions and a bare 제N조 that goes on citing that law:
 # a list broken by a range (「X」 제3조부터 제5조까지, 제7조), a parenthesis opened on it
 # (「X」 제58조(제4항은 제외한다)) or closed before the list goes on (…는 제외한다), 제59조).
@@ -159,6 +177,42 @@ def is_context(prov: Provision) -> bool:
     return prov.article == 0 or prov.paragraph == 0
 
 
+def amended_laws(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, name)`` of each line of ``text`` that amends another law by name."""
+    out: list[tuple[int, int, str]] = []
+    if "개정한다" not in text:
+        return out
+    for anchor in _AMENDS.finditer(text):
+        window = max(0, anchor.start() - 140)
+        m = _AMENDED.search(text, window, anchor.start())
+        if m is None:
+            continue
+        name = _SPACE.sub(" ", m.group(1)).strip()
+        lawlike = _LAW_END.search(name.replace(" ", "")) and "생략" not in name
+        if lawlike and not name.startswith(("이 ", "제", "같은")):
+            out.append((m.start(1), anchor.end(), name))
+    return out
+
+
+def quoted(text: str) -> list[int]:
+    """The offsets of the quotation marks of ``text``.
+
+    A citation after an odd number of them is inside quoted words ("…부령"을 "…부령"으로 한다).
+    """
+    return [m.start() for m in _QUOTE.finditer(text)]
+
+
+def in_general(cit: Citation, text: str) -> bool:
+    """Whether a bare decree word means decrees in general ("대통령령 중", "…을 개정한")."""
+    word = (cit.law or "").replace(" ", "")
+    return (
+        cit.relation == "decree"
+        and not cit.provisions
+        and _DECREE_WORD.fullmatch(word) is not None
+        and _IN_GENERAL.match(text, cit.end) is not None
+    )
+
+
 @dataclass
 class Scope:
     """What the text before a citation says: aliases defined, laws and provisions cited."""
@@ -167,11 +221,18 @@ class Scope:
     aliases: dict[str, str] = field(default_factory=dict)  # 이하 "법" → the law's name
     laws: list[str] = field(default_factory=list)  # laws named in this article, in order
     last: Referent | None = None  # the last provision cited in this article
+    amending: str | None = None  # in a 부칙: the law its amendment line names, from there on
     # the last citation in this text: its end, what it means, whether it is a 별표
     previous: tuple[int, Referent | None, bool] | None = None
 
     def new_article(self) -> None:
         self.laws.clear()
+        self.last = None
+        self.amending = None
+
+    def amend(self, name: str) -> None:
+        """From here on the text amends the law ``name``: its provisions are that law's."""
+        self.amending = name
         self.last = None
 
     def new_text(self) -> None:
@@ -204,6 +265,8 @@ class Scope:
         if rel == "explicit":
             return cit.law, "name", True
         if rel == "self":
+            if self.amending is not None and cit.law is None:
+                return self.amending, "amended-law", True  # 제5조 중 "…"을: the amended law's
             return None, "self", True
         if rel == "same-law":
             name = self._same(word)
@@ -311,8 +374,27 @@ def referents(
             scope.new_article()
             article = here
         scope.new_text()
+        addendum = path.startswith("addendum")
+        amends = amended_laws(text) if addendum else []
+        quotes = quoted(text) if addendum else []
         for cit in find_citations(text):
+            while amends and amends[0][0] <= cit.start:
+                _, end, name = amends[0]
+                if cit.start < end:  # the amended law's own name (…법률 시행령 일부를)
+                    break
+                scope.amend(name)
+                amends.pop(0)
+            if amends and amends[0][0] <= cit.start:
+                scope.amend(amends[0][2])
+                out.append((path, cit, Referent(amends[0][2], (), (), "amended-law")))
+                continue
+            inside = bisect.bisect_left(quotes, cit.start) % 2 == 1
+            if inside and cit.relation != "explicit":
+                continue  # words an amendment quotes, not a reference
+            if addendum and in_general(cit, text):
+                continue  # decrees in general, not a reference
             ref = None if cit.draft else scope.referent(cit, path, text)
             out.append((path, cit, ref))
-            scope.after(cit, ref, text)
+            if not inside:  # a quoted 「…」 is the amended law's wording: no antecedent
+                scope.after(cit, ref, text)
     return out

@@ -37,6 +37,10 @@ class Resolver(LawIndex):
     aliases: list[Alias] = field(default_factory=list)
     fuzzy: bool = True
     _fuzzy: FuzzyIndex | None = field(default=None, repr=False)
+    # every answer once per (name, date): a corpus cites the same names a million times
+    _memo: dict[tuple[str, str | None], Resolution] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @cached_property
     def by_alias(self) -> dict[str, list[Alias]]:
@@ -47,6 +51,11 @@ class Resolver(LawIndex):
 
     def resolve(self, name: str, on: str | None = None) -> Resolution:
         """Resolve a cited name as of the ISO date ``on`` (the citing text's date)."""
+        if (known := self._memo.get((name, on))) is None:
+            known = self._memo[name, on] = self._resolve(name, on)
+        return known
+
+    def _resolve(self, name: str, on: str | None) -> Resolution:
         if (exact := self._exact(name, on)) is not None:
             return exact
         if self.fuzzy:

@@ -210,6 +210,19 @@ def delegation_iri(delegated: str, delegating: str) -> str:
     return f"{delegated}/delegation/{law[len(_LAW_PREFIX) :]}{rest}"
 
 
+def citation_resolution_iri(citing: str, start: int, on: str | None = None) -> str:
+    """The resolution of the citation at offset ``start`` of a provision's text.
+
+    Under the citing provision, as a plain string (for the ingest's fast writer):
+    ``…/law/001584/art_104-31/para_1/resolution/7``; ``on``: the citing version's date, where
+    one provision is read in several versions (``…/art_2/item_2/resolution/2023-05-22/12``).
+    """
+    if start < 0:
+        raise IdError(f"a citation starts at an offset ≥ 0, not {start}")
+    when = f"{date(on)}/" if on else ""
+    return f"{citing}/resolution/{when}{start}"
+
+
 def law_version(law_id: str, promulgated: str) -> URIRef:
     """Version of a national law, by its 공포일자."""
     return URIRef(f"{national_law(law_id)}/{date(promulgated)}")

@@ -19,6 +19,7 @@ class LG(DefinedNamespace):
     Amendment: URIRef  # amendment
     Bill: URIRef  # bill
     ChangeEvent: URIRef  # change event
+    CitationResolution: URIRef  # citation resolution
     DefinedTerm: URIRef  # defined term
     Delegation: URIRef  # delegation
     LawVersion: URIRef  # national law version
@@ -54,14 +55,17 @@ class LG(DefinedNamespace):
     baselineValue: URIRef  # baseline value
     category: URIRef  # category
     changedIn: URIRef  # changed in
+    citationText: URIRef  # citation text
     citedByCount: URIRef  # cited-by count
     citesFormerName: URIRef  # cites under a former name
     citesLaw: URIRef  # cites law
     citesMissingProvision: URIRef  # cites missing provision
     citesRepealedLaw: URIRef  # cites repealed law
     citingLawCount: URIRef  # citing-law count
+    citingProvision: URIRef  # citing provision
     classifiedUnder: URIRef  # classified under
     classifies: URIRef  # classifies
+    consideredLaw: URIRef  # considered law
     contactPerson: URIRef  # contact person
     createdLegalBasisOf: URIRef  # created legal basis of
     currentVersion: URIRef  # current version
@@ -109,8 +113,12 @@ class LG(DefinedNamespace):
     publicationCategory: URIRef  # publication category
     quote: URIRef  # quote
     reasoning: URIRef  # reasoning
+    rejectedLaw: URIRef  # rejected law
     reportsPolicy: URIRef  # reports policy
     reportsResult: URIRef  # reports result
+    resolutionRule: URIRef  # resolution rule
+    resolvedAsOf: URIRef  # resolved as of
+    resolvedTo: URIRef  # resolved to
     responsibleAgent: URIRef  # responsible agent
     resultOf: URIRef  # result of
     reviews: URIRef  # reviews

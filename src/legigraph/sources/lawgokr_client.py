@@ -14,13 +14,13 @@ import http.client
 import logging
 import os
 import re
-import time
 import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from time import monotonic, sleep
 from typing import TypeVar
 
 from legigraph.io import write_bytes_atomic
@@ -159,10 +159,10 @@ class LawGoKrClient:
         request = urllib.request.Request(url, headers={"User-Agent": "legigraph/0.1"})  # noqa: S310 (scheme checked in __init__)
         problem = ""
         for attempt in range(1, self.tries + 1):
-            wait = self._last_request + self.min_interval - time.monotonic()
+            wait = self._last_request + self.min_interval - monotonic()
             if wait > 0:  # politeness: law.go.kr throttles bursts
-                time.sleep(wait)
-            self._last_request = time.monotonic()
+                sleep(wait)
+            self._last_request = monotonic()
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                     return bytes(response.read())
@@ -176,7 +176,7 @@ class LawGoKrClient:
             if attempt < self.tries:
                 delay = self.backoff * 2 ** (attempt - 1)
                 log.warning("%s: %s; retry %d in %.2f s", source, problem, attempt, delay)
-                time.sleep(delay)
+                sleep(delay)
         problem = f"no usable answer after {self.tries} tries: {problem}"
         raise ApiError(source, problem, "check the network and law.go.kr, then retry")
 
