@@ -30,7 +30,7 @@ from tests.serving import Server, running
 QUERIES = {
     k: q
     for k, q in load_queries(ROOT / "queries").items()
-    if q.target not in ("national", "history")
+    if q.target not in golden.STORE_TARGETS
 }
 BILL = "https://w3id.org/legigraph/eli/dl/kr-11/bill/2024/1544"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

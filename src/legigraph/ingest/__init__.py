@@ -158,7 +158,11 @@ def ingest_statutes(
     store = store.resolve()
     staging = staging_dir(store)  # also removes what a killed ingest left behind
     nt_path = staging / "national.nt"
+    bill_file = bill
     try:
+        if bill_file is not None:  # a snapshot: a `legigraph build` meanwhile cannot change it
+            bill = staging / "bill.nt"
+            shutil.copyfile(bill_file, bill)
         with nt_path.open("w", encoding="utf-8", newline="\n") as out:
             counts, skipped, warnings, triples = build_network(
                 members, index, out, on_error, timings, quiet, workers
@@ -205,7 +209,7 @@ def ingest_statutes(
             "limit_fraction": limit_fraction,
             "limits": {"max_member_bytes": limits.max_member, "max_total_bytes": limits.max_total},
             "graph": NATIONAL_GRAPH,
-            "bill": {"graph": BILL_GRAPH, "file": str(bill), "sha256": file_hash(bill)}
+            "bill": {"graph": BILL_GRAPH, "file": str(bill_file), "sha256": file_hash(bill)}
             if bill is not None and backend == "oxigraph"
             else None,
             "backend": backend,
