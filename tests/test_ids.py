@@ -107,6 +107,8 @@ MINTED = {
         ids.provision(_LAW, "art_4-2/para_1~2/item_3/subitem_1"),
         ids.provision(_LAW, "addendum_8756/art_1"),
     ],
+    # the provision an ordinance cites that the cited law's text does not have
+    "LegalResourceSubdivision-citesMissingProvision": [ids.provision(_LAW, "art_16/para_1")],
     "ProvisionVersion": [
         ids.provision(ids.ordinance_version(2229686, "2024-03-26"), "art_7/item_5"),
         ids.provision(ids.law_version("014217", "2023-05-22"), "art_2/item_2"),

@@ -32,7 +32,10 @@ from legigraph.model.namespaces import ELI, LG
 from legigraph.paths import Layout
 
 # What says where a provision is, not that something refers to it.
-_STRUCTURAL = {ELI.is_part_of, ELI.has_part, ELI.realizes, ELI.is_realized_by, LG.affectedProvision}
+# links that are no reference to a provision: its structure, its amendments, and the
+# evidence of a citation (lg:CitationResolution), which stands beside the eli:cites it explains
+_STRUCTURAL = {ELI.is_part_of, ELI.has_part, ELI.realizes, ELI.is_realized_by, LG.affectedProvision,
+               LG.resolvedTo, LG.citingProvision, LG.consideredLaw}  # fmt: skip
 
 
 @dataclass(frozen=True)
