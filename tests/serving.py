@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
+from legigraph.build import BuildResult
 from legigraph.stores.virtuoso import free_port
 
 
@@ -72,3 +74,12 @@ def section(page: str, element_id: str) -> str:
     match = re.search(rf'<(\w+) id="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
     assert match, f"no #{element_id} on the page"
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(2))))
+
+
+def serve_build(
+    built: BuildResult, tmp_path_factory: pytest.TempPathFactory, name: str
+) -> Iterator[Server]:
+    """``legigraph serve`` over the bill build, its log in a temporary folder ``name``."""
+    log = tmp_path_factory.mktemp(name) / "server.log"
+    with running(built.out_dir.parents[1], log=log) as srv:
+        yield srv

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from legigraph.build import BuildResult
-from tests.serving import Server, running
+from tests.serving import Server, serve_build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -36,9 +36,7 @@ SHOTS = Path(os.environ.get("LEGIGRAPH_SCREENSHOTS", "")) if os.environ.get(
 
 @pytest.fixture(scope="module")
 def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    log = tmp_path_factory.mktemp("serve-browser") / "server.log"
-    with running(built.out_dir.parents[1], log=log) as srv:
-        yield srv
+    yield from serve_build(built, tmp_path_factory, "serve-browser")
 
 
 @pytest.fixture

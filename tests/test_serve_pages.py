@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from legigraph.build import BuildResult
 from legigraph.model.namespaces import BASE
 from tests.conftest import ROOT
-from tests.serving import Server, running
+from tests.serving import Server, running, serve_build
 
 BILL = "eli/dl/kr-11/bill/2024/1544"
 ART2 = "eli/kr-11/ordin/2229686/art_2"
@@ -24,9 +24,7 @@ SCRIPT = '<script>alert("x")</script>'
 
 @pytest.fixture(scope="module")
 def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    log = tmp_path_factory.mktemp("serve-pages") / "server.log"
-    with running(built.out_dir.parents[1], log=log) as srv:
-        yield srv
+    yield from serve_build(built, tmp_path_factory, "serve-pages")
 
 
 def test_bill_page_has_labels_type_and_links(server: Server) -> None:

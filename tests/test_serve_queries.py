@@ -14,7 +14,7 @@ from legigraph.build import BuildResult
 from legigraph.query import golden
 from legigraph.query.saved import load_queries
 from tests.conftest import ROOT
-from tests.serving import Server, running
+from tests.serving import Server, running, serve_build
 
 QUERIES = load_queries(ROOT / "queries")
 OFFICE = "https://w3id.org/legigraph/id/org/green-city-leisure-bureau"
@@ -22,9 +22,7 @@ OFFICE = "https://w3id.org/legigraph/id/org/green-city-leisure-bureau"
 
 @pytest.fixture(scope="module")
 def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    log = tmp_path_factory.mktemp("serve-queries") / "server.log"
-    with running(built.out_dir.parents[1], log=log) as srv:
-        yield srv
+    yield from serve_build(built, tmp_path_factory, "serve-queries")
 
 
 def test_listing_has_every_query_with_titles(server: Server) -> None:

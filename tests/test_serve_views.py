@@ -14,7 +14,7 @@ import pytest
 from legigraph.build import BuildResult
 from legigraph.errors import EngineError
 from legigraph.serve import pictures
-from tests.serving import Server, running, section
+from tests.serving import Server, section, serve_build
 
 BILL = "eli/dl/kr-11/bill/2024/1544"
 INSERTED = "eli/kr-11/ordin-amend/9173/amendment/2"  # 제7조제4호 신설 (and 제4호 → 제5호)
@@ -27,9 +27,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    log = tmp_path_factory.mktemp("serve-views") / "server.log"
-    with running(built.out_dir.parents[1], log=log) as srv:
-        yield srv
+    yield from serve_build(built, tmp_path_factory, "serve-views")
 
 
 def test_bill_timeline_from_the_graph(server: Server) -> None:
