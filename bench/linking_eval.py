@@ -42,6 +42,7 @@ from legigraph.link.citing import citable_text, citing_date
 from legigraph.link.dates import addendum_dates
 from legigraph.link.resolve import LawIndex, normalise_name, read_law_index
 from legigraph.link.resolver import with_tables
+from legigraph.model import ids
 from legigraph.model.records import LawText
 from legigraph.paths import Layout
 from legigraph.sources.ordinance import read_law_bytes
@@ -168,7 +169,8 @@ def predict(row: dict[str, str], index: LawIndex, after: bool) -> tuple[str, str
     text = sentence.replace("⟦", "").replace("⟧", "")
     if not any(c.start == start and c.relation == "explicit" for c in find_citations(text)):
         return "", "not read as a citation by the parser"
-    res = index.resolve(row["name"], row["date"] or None)
+    wording = ids.in_addendum("/" + row["citing_provision"])  # a 부칙: wording of its day
+    res = index.resolve(row["name"], row["date"] or None, wording=wording)
     return (res.record.law_id if res.record else ""), f"{res.status}: {res.reason}"
 
 

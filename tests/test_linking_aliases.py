@@ -96,3 +96,58 @@ def test_table_is_what_the_corpus_gives(corpus_dir: Path) -> None:  # noqa: F811
     dated = Resolver(list(PLAIN.records), dates=INDEX.dates, fuzzy=False)
     mined = mine_aliases(texts(corpus_dir, PLAIN.records), dated)
     assert sorted(mined, key=repr) == sorted(read_aliases(TABLE), key=repr)
+
+
+REPLACED = (
+    "---\n제목: 새공단법\n법령ID: '000005'\n---\n##### 제1조 (목적)\n\n목적.\n\n## 부칙\n\n"
+    "부칙 <제300호,2021.3.9>\n제1조(시행일) 이 법은 공포한 날부터 시행한다.\n"
+    "제2조(다른 법률의 폐지) 「옛공사법」은 폐지한다.\n"
+    "제3조(다른 법령과의 관계) 이 법 시행 당시 다른 법령에서 종전의 「옛공사법」 또는 그 규정을 "
+    "인용한 경우 이 법 가운데 그에 해당하는 규정이 있으면 종전의 규정을 갈음하여 이 법 또는 "
+    "이 법의 해당 조항을 인용한 것으로 본다.\n"
+)
+
+
+def test_a_replacement_is_kept_apart_from_a_rename() -> None:
+    new = _rec("000005", "새공단법")
+    law = read_law_bytes(Path("kr/새공단법/법률.md"), REPLACED.encode())
+    (row,) = mine_aliases([(new, law)], LawIndex([new]))
+    assert (row.alias, row.how, row.change) == ("옛공사법", "deemed", "replacement")
+    assert row.repealed == "kr/새공단법/법률.md 부칙 <제300호> 제2조"
+    assert row.provision == "kr/law/000005/addendum_300/art_3"
+    renamed = mine_aliases([(_rec("000002", "새법"), read_law_bytes(
+        Path("kr/새법/법률.md"), BLOCK.encode()))], LawIndex([_rec("000002", "새법"),
+                                                         _rec("000003", "규칙법")]))  # fmt: skip
+    assert {a.change for a in renamed} == {"rename"}
+
+
+@pytest.mark.parametrize(
+    ("on", "wording", "status"),
+    [
+        ("2021-03-09", True, "unresolved"),  # the 부칙 that repeals it: the Act then in force
+        ("2023-01-01", True, "unresolved"),  # 종전의 「옛공사법」 in a later 부칙: the old Act
+        ("2023-01-01", False, "resolved"),  # a text in force: deemed to cite the successor
+        ("2019-01-01", False, "resolved"),  # a stale reference in force today: the same
+    ],
+)
+def test_a_replaced_name_in_a_budik_is_the_repealed_act(on: str, wording: bool,
+                                                        status: str) -> None:  # fmt: skip
+    new = _rec("000005", "새공단법")
+    law = read_law_bytes(Path("kr/새공단법/법률.md"), REPLACED.encode())
+    resolver = Resolver([new], aliases=mine_aliases([(new, law)], LawIndex([new])))
+    res = resolver.resolve("옛공사법", on, wording=wording)
+    assert (res.status, res.rule) == (status, "alias"), res.reason
+    if status == "unresolved":
+        assert "repealed Act itself" in res.reason and "000005" in res.reason
+    else:
+        assert res.record == new and res.via.startswith("https://w3id.org/legigraph/id/kr/")
+
+
+def test_the_corpus_keeps_replacements_apart() -> None:
+    rows = read_aliases(TABLE)
+    change = {(r.alias, r.law_id): r.change for r in rows}
+    assert change["군용항공기지법", "010596"] == "replacement"  # 군사기지법 부칙 제2조
+    assert change["간접투자자산 운용업법", "010513"] == "replacement"  # 자본시장법 부칙 제2조
+    assert change["경찰법", "000992"] == "rename"  # 전부개정 (2020), 법령ID kept
+    assert {r.change for r in rows} == {"rename", "replacement"}
+    assert all(r.provision.startswith("kr/law/") for r in rows if r.how != "directory")

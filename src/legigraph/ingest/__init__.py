@@ -11,7 +11,9 @@ the ministries as ``dcterms:creator`` literals, and the national citation networ
 (``eli:cites`` from the citing work-level provision to the cited work or subdivision;
 explicit 「」 citations and 같은 법 only, resolved with the name index as of the citing
 file's 시행일자), with materialised views of it: ``lg:citedByCount`` per cited node,
-law-level ``lg:citesLaw`` edges and ``lg:citingLawCount`` per law.
+law-level ``lg:citesLaw`` edges and ``lg:citingLawCount`` per law; and the alias table
+(former names with their sources and dates, ``link.formernames``) in the same graph, since
+it is mined from the same corpus and a statute rebuild replaces it with the statutes.
 
 Fast path: no rdflib graph is kept. Worker processes (one per CPU) read the files and
 write each statute's N-Triples as text (``model.provisions``, the one mapping of
@@ -64,6 +66,7 @@ from legigraph.ingest.store import (
     store_counts,
 )
 from legigraph.io import atomic_write, replace_directory, staging_dir
+from legigraph.link.formernames import ingest_lines
 from legigraph.link.resolve import read_law_index
 from legigraph.link.resolver import with_tables
 from legigraph.model import ids
@@ -167,6 +170,11 @@ def ingest_statutes(
             counts, skipped, warnings, triples = build_network(
                 members, index, out, on_error, timings, quiet, workers
             )
+            # the alias table, in the national graph: mined from the same corpus, replaced with it
+            former, rows = ingest_lines(index)
+            out.write("".join(line + "\n" for line in former))
+            counts.update(former_names=rows, former_name_triples=len(former))
+            triples += len(former)
         if counts["works"] == 0 or triples == 0:
             raise NothingIngested(source, _nothing(source, store, len(members), skipped,
                                                    backend), skipped)  # fmt: skip

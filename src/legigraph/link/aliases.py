@@ -46,6 +46,9 @@ class Alias:
     valid_until: str
     sources: str = "1"  # how many files say it (``source`` is the earliest of them)
     law_since: str = ""  # the target's earliest 부칙 (its enactment or last 전부개정)
+    change: str = ""  # rename (the same law, 법령ID kept) | replacement (a new Act, see CHANGES)
+    repealed: str = ""  # where the corpus says the old Act was repealed (a replacement's)
+    provision: str = ""  # the source provision, ``kr/law/{법령ID}/{path}`` ("": directory)
 
     @property
     def key(self) -> str:
@@ -77,6 +80,12 @@ def write_aliases(path: Path, rows: list[Alias]) -> None:
 
 # Stronger evidence first: the resolver uses the strongest kind that names one law.
 KINDS = ("deemed", "renamed", "substituted", "predecessor", "directory")
+# What became of the law of the old name. A ``rename`` keeps the 법령ID (a 제명 change, a
+# 전부개정, a folder name): the old name means the law it now has. A ``replacement``: the
+# corpus says the Act of the old name was repealed ("「A」은 폐지한다", the items of "다음 각
+# 호의 법률은 폐지한다", "「A」(법률 제N호로 폐지되기 전의 것…)", "폐지되기 전의 「A」") and
+# a new Act (another 법령ID) took its place; its 부칙 deem the old citations to cite it.
+CHANGES = ("rename", "replacement")
 _Q = r"[\"“”]?"
 _NAME = r"「(?P<{}>[^「」]{{2,120}})」"
 _DEEMED = re.compile(
@@ -112,6 +121,16 @@ _SUBST = re.compile(
 _DEEMED_AS = re.compile(
     _NAME.format("old") + r"\s*[은는]\s*" + _NAME.format("new") + r"\s*(?:으로|로)\s*본다"
 )
+_REPEAL_INLINE = re.compile(
+    r"(?P<names>「[^「」]{2,120}」(?:\s*(?:,|ㆍ|및|또는)\s*「[^「」]{2,120}」)*)"
+    r"\s*(?:\([^()]{0,60}\))?\s*[은는을를]\s*(?:이를\s*)?(?:각각\s*)?폐지한다"
+)
+_REPEAL_LIST = re.compile(r"다음\s*각\s*호의\s*(?:법률|법령|대통령령|[가-힣]*령)[은는을를]\s*"
+                          r"(?:이를\s*)?(?:각각\s*)?폐지한다")  # fmt: skip
+_REPEALED_BEFORE = re.compile(
+    r"「(?P<a>[^「」]{2,120})」\s*\([^()]{0,30}폐지되기\s*전의\s*것"
+    r"|폐지되기\s*전의\s*「(?P<b>[^「」]{2,120})」"
+)
 _OWNER = re.compile(r"^부칙\s*\((?P<name>[^)]+)\)")
 _QUOTES = re.compile(r"[\"“”「」]")
 _LEAD = re.compile(r"^(?:<\d+>|[0-9]+\.|\(\d+\)|생략|\s)+")
@@ -125,6 +144,7 @@ class _Raw:
     how: str
     source: str
     date: str
+    provision: str = ""  # kr/law/{법령ID}/{path} of the source provision
 
 
 def _raw(law: LawText, record: LawRecord) -> Iterable[_Raw]:
@@ -136,10 +156,38 @@ def _raw(law: LawText, record: LawRecord) -> Iterable[_Raw]:
         owner = owner_match.group("name").strip() if owner_match else record.name
         date = dates.get(top.path, "")
         for prov in top.walk():
-            yield from _in_text(prov, owner, f"{record.path} {prov.label}", date)
+            where = (f"{record.path} {prov.label}", f"kr/law/{record.law_id}/{prov.path}")
+            yield from _in_text(prov, owner, where, date)
 
 
-def _in_text(prov: Provision, owner: str, source: str, date: str) -> Iterable[_Raw]:
+def repeals(law: LawText, record: LawRecord) -> Iterable[tuple[str, str, str]]:
+    """``(old name, source, date)`` for every Act the text of ``law`` says was repealed.
+
+    In its 부칙 (dated by the 부칙): "「A」, 「B」 및 「C」은 각각 폐지한다" and the items of
+    "다음 각 호의 법률은 폐지한다"; anywhere: "「A」(법률 제N호로 폐지되기 전의 것을 말한다)" and
+    "폐지되기 전의 「A」" (undated).
+    """
+    dates = addendum_dates(law)
+    for top in law.provisions:
+        date = dates.get(top.path, "") if top.kind == "addendum" else ""
+        for prov in top.walk():
+            source = f"{record.path} {prov.label}"
+            text = prov.text
+            if top.kind == "addendum":
+                for m in _REPEAL_INLINE.finditer(text):
+                    for name in _NEW_IN_REST.findall(m.group("names")):
+                        yield name, source, date
+                if listed := _REPEAL_LIST.search(text):  # the items: its text, or its parts
+                    items = [text[listed.end() :]] + [c.text for c in prov.walk() if c is not prov]
+                    for item in items:
+                        for name in _NEW_IN_REST.findall(item):
+                            yield name, source, date
+            for m in _REPEALED_BEFORE.finditer(text):
+                yield m.group("a") or m.group("b"), source, ""
+
+
+def _in_text(prov: Provision, owner: str, where: tuple[str, str], date: str) -> Iterable[_Raw]:
+    source, provision = where
     text = prov.text
     for m in _DEEMED.finditer(text):
         olds = set(re.findall(r"「([^「」]{2,120})」", m.group("old")))
@@ -148,7 +196,7 @@ def _in_text(prov: Provision, owner: str, source: str, date: str) -> Iterable[_R
         if not new and not _SELF_IN_REST.search(m.group("rest")):
             continue
         for old in sorted(olds):
-            yield _Raw(old, new, owner, "deemed", source, date)
+            yield _Raw(old, new, owner, "deemed", source, date, provision)
     for m in _TITLE.finditer(text):
         if m.group("part"):
             blocks = list(_AMEND_BLOCK.finditer(text, 0, m.start()))
@@ -162,13 +210,16 @@ def _in_text(prov: Provision, owner: str, source: str, date: str) -> Iterable[_R
             )
             if part_old not in old_key:
                 continue
-            yield _Raw(law, old_key.replace(part_old, part_new), owner, "renamed", source, date)
+            yield _Raw(law, old_key.replace(part_old, part_new), owner, "renamed", source, date,
+                       provision)  # fmt: skip
         else:
-            yield _Raw(m.group("old"), m.group("new"), owner, "renamed", source, date)
+            yield _Raw(m.group("old"), m.group("new"), owner, "renamed", source, date, provision)
     for m in _SUBST.finditer(text):
-        yield _Raw(m.group("old"), m.group("new"), owner, "substituted", source, date)
+        yield _Raw(m.group("old"), m.group("new"), owner, "substituted", source, date,
+                   provision)  # fmt: skip
     for m in _DEEMED_AS.finditer(text):
-        yield _Raw(m.group("old"), m.group("new"), owner, "predecessor", source, date)
+        yield _Raw(m.group("old"), m.group("new"), owner, "predecessor", source, date,
+                   provision)  # fmt: skip
 
 
 def mine_aliases(texts: Iterable[tuple[LawRecord, LawText]], index: LawIndex) -> list[Alias]:
@@ -179,8 +230,12 @@ def mine_aliases(texts: Iterable[tuple[LawRecord, LawText]], index: LawIndex) ->
     """
     raws: list[_Raw] = []
     since: dict[str, str] = {}
+    repealed: dict[str, tuple[str, str]] = {}  # old name → the earliest (date, source)
     for record, law in texts:
         raws.extend(_raw(law, record))
+        for name, source, date in repeals(law, record):
+            key, seen = normalise_name(name), (date or "9999", source)
+            repealed[key] = min(repealed.get(key, seen), seen)
         dated = addenda(law)
         since[record.law_id] = dated[0][0] if dated else ""
     renames: dict[str, set[str]] = {}
@@ -206,6 +261,7 @@ def mine_aliases(texts: Iterable[tuple[LawRecord, LawText]], index: LawIndex) ->
         group.sort(key=lambda rt: (rt[0].date or "9999", rt[0].source))
         raw, target = group[0]
         files = {r.source.split(" ", 1)[0] for r, _ in group}
+        gone = repealed.get(normalise_name(raw.old)) if raw.how in _MAYBE_REPLACED else None
         out.append(
             Alias(
                 " ".join(raw.old.split()),
@@ -217,9 +273,17 @@ def mine_aliases(texts: Iterable[tuple[LawRecord, LawText]], index: LawIndex) ->
                 raw.date,
                 str(len(files)),
                 since.get(target.law_id, ""),
+                "replacement" if gone else "rename",
+                gone[1] if gone else "",
+                raw.provision,
             )
         )
     return out
+
+
+# A 제명 change and a folder name are renames by what they are; the rest are replacements
+# when the corpus says the old Act was repealed.
+_MAYBE_REPLACED = ("deemed", "substituted", "predecessor")
 
 
 def _current(key: str, index: LawIndex, renames: dict[str, set[str]], on: str) -> LawRecord | None:

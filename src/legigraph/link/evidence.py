@@ -9,7 +9,9 @@ Each resolved citation gets an ``lg:CitationResolution`` (a ``prov:Activity``) b
 * ``lg:resolutionRule``: the rule that chose (``Resolution.rule``: name, namesake-date,
   alias, fuzzy; a relative reference's rule first — ``parent-act/name``);
 * ``lg:consideredLaw`` for every candidate and ``lg:rejectedLaw`` for those not chosen;
-* ``skos:note`` (@en): the resolver's reason, the rejected namesakes and why.
+* ``skos:note`` (@en): the resolver's reason, the rejected namesakes and why;
+* ``lg:viaFormerName``: for a resolution by a former name (rule ``alias``), the row of the
+  alias table it went through (an ``lg:FormerName``, ``link.formernames``).
 
 The same triples serve the bill build (an rdflib graph) and the national ingest (its fast
 N-Triples writer, :func:`resolution_lines`).
@@ -40,6 +42,7 @@ class Evidence:
     reason: str
     on: str | None = None  # the citing date (ISO)
     version: str | None = None  # the citing version's date, when a provision has several
+    via: str | None = None  # the lg:FormerName a resolution by a former name went through
 
 
 def resolution_triples(ev: Evidence) -> list[tuple[URIRef, URIRef, Node]]:
@@ -55,6 +58,8 @@ def resolution_triples(ev: Evidence) -> list[tuple[URIRef, URIRef, Node]]:
     ]
     if ev.on:
         out.append((node, LG.resolvedAsOf, Literal(ev.on, datatype=XSD.date)))
+    if ev.via:
+        out.append((node, LG.viaFormerName, URIRef(ev.via)))
     for law in dict.fromkeys((ev.chosen, *ev.considered)):
         prop = LG.consideredLaw if law == ev.chosen else LG.rejectedLaw
         out.append((node, prop, URIRef(law)))

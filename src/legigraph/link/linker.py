@@ -21,8 +21,9 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from legigraph.link.citations import Citation, find_citations
 from legigraph.link.evidence import Evidence, considered_iris, resolution_triples, rule_of
+from legigraph.link.formernames import software_version, table_triples
 from legigraph.link.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
-from legigraph.link.resolver import with_tables
+from legigraph.link.resolver import Resolver, with_tables
 from legigraph.model import ids
 from legigraph.model.documents import describe_document, describe_version
 from legigraph.model.namespaces import ELI, LG, SCHEMA
@@ -286,6 +287,13 @@ def link(
                 out.add((sub, ELI.cites, URIRef(row.target)))
                 for triple in resolution_triples(row.evidence) if row.evidence else ():
                     out.add(triple)
+                via = row.evidence.via if row.evidence else None
+                if via and isinstance(index, Resolver) and via in index.by_former_iri and (
+                        index.table_digest):  # fmt: skip
+                    former = index.by_former_iri[via]  # the row of the alias table it used
+                    for triple in table_triples([former], index.table_digest,
+                                                software_version()):
+                        out.add(triple)
                 entry = cited.setdefault(record.law_id, (record, set()))
                 entry[1].update(p.path for p in cit.provisions)
     for law_id, (record, paths) in sorted(cited.items()):
@@ -318,7 +326,8 @@ def resolve_one(
         rule = rule_of(via or ("same-law" if cit.relation == "same-law" else ""), res.rule)
         considered = tuple(str(_work(c)) for c in res.candidates) or (str(_work(record)),)
         ev = Evidence(str(sub), cit.start, cit.text, target, str(_work(record)),
-                      considered_iris(considered), rule, reason, date or None, version)  # fmt: skip
+                      considered_iris(considered), rule, reason, date or None, version,
+                      res.via or None)  # fmt: skip
         return CitationRow(where, str(sub), cit.text, "resolved", target, reason, ev)
 
     if cit.draft:
@@ -333,7 +342,7 @@ def resolve_one(
         return row("unresolved", "", f"relation {cit.relation!r} is not resolved yet")
     if not name:
         return row("unresolved", "", "no law name")
-    res = index.resolve(name, date or None)
+    res = index.resolve(name, date or None, wording=ids.in_addendum(str(sub)))
     if res.record is None:
         return row(res.status, "", res.reason)
     record = res.record

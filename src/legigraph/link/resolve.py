@@ -59,6 +59,7 @@ class Resolution:
     reason: str
     candidates: tuple[LawRecord, ...] = ()
     rule: str = ""  # which rule decided: name, namesake-date, alias, fuzzy (linking.resolver)
+    via: str = ""  # the lg:FormerName node a resolution by ``alias`` went through (its IRI)
 
 
 @dataclass
@@ -78,8 +79,11 @@ class LawIndex:
     def by_id(self) -> dict[str, LawRecord]:
         return {r.law_id: r for r in self.records}
 
-    def resolve(self, name: str, on: str | None = None) -> Resolution:
-        """Resolve a cited name as of the ISO date ``on`` (the citing document's date)."""
+    def resolve(self, name: str, on: str | None = None, *, wording: bool = False) -> Resolution:
+        """Resolve a cited name as of the ISO date ``on`` (the citing document's date).
+
+        ``wording`` (a citation in a 부칙) matters only to ``resolver.Resolver``.
+        """
         candidates = self.by_name.get(normalise_name(name), [])
         if not candidates:
             return Resolution(

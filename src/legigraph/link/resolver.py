@@ -15,6 +15,7 @@ it rejected and why. Anything undecided stays ambiguous or unresolved.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +24,7 @@ from legigraph.link.aliases import KINDS, Alias, read_aliases
 from legigraph.link.dates import OLD_REGIME, RecordDates, read_dates
 from legigraph.link.fuzzy import FuzzyIndex
 from legigraph.link.resolve import LawIndex, LawRecord, Resolution, normalise_name, read_law_index
+from legigraph.model import ids
 
 TABLES = Path("linking")  # under the project's data/
 NATIONAL_START = "1948-07-17"
@@ -36,9 +38,10 @@ class Resolver(LawIndex):
     dates: dict[str, RecordDates] = field(default_factory=dict)
     aliases: list[Alias] = field(default_factory=list)
     fuzzy: bool = True
+    table_digest: str = ""  # SHA-256 of the alias table read (names its mining in the graph)
     _fuzzy: FuzzyIndex | None = field(default=None, repr=False)
     # every answer once per (name, date): a corpus cites the same names a million times
-    _memo: dict[tuple[str, str | None], Resolution] = field(
+    _memo: dict[tuple[str, str | None, bool], Resolution] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -49,14 +52,23 @@ class Resolver(LawIndex):
             out.setdefault(alias.key, []).append(alias)
         return out
 
-    def resolve(self, name: str, on: str | None = None) -> Resolution:
-        """Resolve a cited name as of the ISO date ``on`` (the citing text's date)."""
-        if (known := self._memo.get((name, on))) is None:
-            known = self._memo[name, on] = self._resolve(name, on)
+    @cached_property
+    def by_former_iri(self) -> dict[str, Alias]:
+        """The rows of the table by their ``lg:FormerName`` IRI (``Resolution.via``)."""
+        return {former_name_iri(a): a for a in self.aliases}
+
+    def resolve(self, name: str, on: str | None = None, *, wording: bool = False) -> Resolution:
+        """Resolve a cited name as of the ISO date ``on`` (the citing text's date).
+
+        ``wording``: the citation is in a 부칙, wording of its own day rather than a text
+        in force (a replaced name then means the repealed Act: ``repealed_then``).
+        """
+        if (known := self._memo.get((name, on, wording))) is None:
+            known = self._memo[name, on, wording] = self._resolve(name, on, wording)
         return known
 
-    def _resolve(self, name: str, on: str | None) -> Resolution:
-        if (exact := self._exact(name, on)) is not None:
+    def _resolve(self, name: str, on: str | None, wording: bool = False) -> Resolution:
+        if (exact := self._exact(name, on, wording)) is not None:
             return exact
         if self.fuzzy:
             if self._fuzzy is None:
@@ -67,14 +79,14 @@ class Resolver(LawIndex):
                 self._fuzzy = FuzzyIndex(names)
             match = self._fuzzy.match(name)
             if match.key is not None:
-                res = self._exact(self._fuzzy.names[match.key], on)  # never fuzzy again
+                res = self._exact(self._fuzzy.names[match.key], on, wording)  # never fuzzy
                 if res is not None and res.record is not None:
                     return Resolution(res.status, res.record,
                                       f"mis-cited variant: {match.reason}; {res.reason}",
                                       res.candidates, "fuzzy")  # fmt: skip
             elif match.close:
                 close = ", ".join(f"「{self._fuzzy.names[k]}」" for k in match.close)
-                by_close = [self._exact(self._fuzzy.names[k], on) for k in match.close]
+                by_close = [self._exact(self._fuzzy.names[k], on, wording) for k in match.close]
                 found = [r.record if r is not None else None for r in by_close]
                 records = {r.law_id: r for r in found if r is not None}
                 if len(records) == 1 and None not in found:  # a name and its former name
@@ -87,16 +99,16 @@ class Resolver(LawIndex):
                                   tuple(records.values()), "fuzzy")  # fmt: skip
         return super().resolve(name, on)
 
-    def _exact(self, name: str, on: str | None) -> Resolution | None:
+    def _exact(self, name: str, on: str | None, wording: bool = False) -> Resolution | None:
         """The resolution by the name itself or a former name; None when neither is known."""
         candidates = self.by_name.get(normalise_name(name), [])
         if len(candidates) > 1 and self.dates:
             return choose_namesake(name, candidates, self.dates, on)
         if candidates:
             return replace(super().resolve(name, on), rule="name")
-        return self._alias(name, on)
+        return self._alias(name, on, wording)
 
-    def _alias(self, name: str, on: str | None) -> Resolution | None:
+    def _alias(self, name: str, on: str | None, wording: bool = False) -> Resolution | None:
         """The law a former name means, when the evidence clearly names one.
 
         When some laws say in a 다른 법령과의 관계 clause (``deemed``) that the name means
@@ -110,6 +122,8 @@ class Resolver(LawIndex):
         hits = [a for a in self.by_alias.get(key, []) if a.law_id in self.by_id]
         if not hits:
             return None
+        if wording and (old := repealed_then(name, hits, on)) is not None:
+            return old
         # A 다른 법령과의 관계 clause is the law's own word: the laws that say it come first.
         deemed = {a.law_id for a in hits if a.how == "deemed"}
         pool = [a for a in hits if a.law_id in deemed] if deemed else hits
@@ -134,15 +148,51 @@ class Resolver(LawIndex):
         others = (
             "; not " + ", ".join(f"{t} ({n})" for t, n in ranked[1:]) if len(ranked) > 1 else ""
         )
+        replaced = " (the Act of that name was repealed and replaced)" if alias.change == (
+            "replacement") else ""  # fmt: skip
         return Resolution(
             "resolved",
             record,
             f"former name of {record.law_id} 「{record.name}」 ({alias.how}: "
             f"{alias.source}, {sum(int(a.sources) for a in rows)} files{until}"
-            f"{others})",
+            f"{others}){replaced}",
             (record,),
             "alias",
+            former_name_iri(alias),
         )
+
+
+def repealed_then(name: str, hits: list[Alias], on: str | None) -> Resolution | None:
+    """The old Act itself: a replaced name cited in the wording of a 부칙.
+
+    A replacement (``aliases.CHANGES``: the Act of the name repealed, a new Act with
+    another 법령ID in its place) is deemed by the successor's 부칙 to be cited by the texts
+    in force that still name it. A 부칙 is not such a text: it is wording of its own day.
+    Written on or before the day the name stopped (the latest ``valid_until`` of its
+    replacement rows) it named the Act then in force — the repeal clause itself, quoted
+    old wording of a 타법개정; written later, a 부칙 names a repealed Act only to keep its
+    effects (종전의 「A」 제20조에 따라 …, 「A」(법률 제N호로 폐지되기 전의 것)). Either way it
+    is the repealed Act, which the index does not hold: unresolved, never the successor.
+    """
+    replaced = [a for a in hits if a.change == "replacement"]
+    if not replaced:
+        return None
+    last = max(replaced, key=lambda a: (a.valid_until, a.law_id))
+    successors = ", ".join(sorted({f"{a.law_id} 「{a.name}」" for a in replaced}))
+    when = "" if not on else (" (then in force)" if on <= last.valid_until else
+                              " (after its repeal: old wording or a transitional clause)")
+    return Resolution(
+        "unresolved", None,
+        f"「{name}」 in a 부칙 of {on or 'no date'}{when} is the repealed Act itself, not in "
+        f"the index: replaced by {successors} ({last.repealed or last.source}, "
+        f"{last.valid_until or 'undated'}); only texts in force are deemed to cite the successor",
+        (), "alias",
+    )  # fmt: skip
+
+
+def former_name_iri(alias: Alias) -> str:
+    """The IRI of a row of the alias table as an ``lg:FormerName`` node."""
+    return str(ids.former_name(alias.law_id, alias.key, alias.how))
 
 
 def choose_namesake(
@@ -273,5 +323,8 @@ def with_tables(index: LawIndex, data: Path, *, fuzzy: bool = True) -> Resolver:
     dates = (
         read_dates(folder / "record-dates.tsv") if (folder / "record-dates.tsv").exists() else {}
     )
-    aliases = read_aliases(folder / "aliases.tsv") if (folder / "aliases.tsv").exists() else []
-    return Resolver(list(index.records), dates=dates, aliases=aliases, fuzzy=fuzzy)
+    table = folder / "aliases.tsv"
+    aliases = read_aliases(table) if table.exists() else []
+    digest = hashlib.sha256(table.read_bytes()).hexdigest() if table.exists() else ""
+    return Resolver(list(index.records), dates=dates, aliases=aliases, fuzzy=fuzzy,
+                    table_digest=digest)  # fmt: skip

@@ -7,6 +7,7 @@ text lives in labels.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import quote
 
@@ -14,6 +15,7 @@ from rdflib import URIRef
 
 from legigraph.errors import EXIT_INPUT, LegigraphError
 from legigraph.model.namespaces import BASE
+from legigraph.model.text import nfc
 
 SEOUL = "kr-11"  # ISO 3166-2:KR-11, 서울특별시
 KOREA = "kr"
@@ -244,6 +246,42 @@ def change_event(version: URIRef, n: int) -> URIRef:
     if not isinstance(n, int) or n < 1:
         raise IdError(f"change number {n!r} must be a whole number from 1")
     return URIRef(f"{version}/change/{n}")
+
+
+# --- former names of national laws (the alias table, link.aliases) ------------------
+
+
+def in_addendum(iri: str) -> bool:
+    """Whether a provision IRI of :func:`provision` lies in a 부칙 (a step ``addendum_N``)."""
+    return "/addendum_" in iri
+
+
+def name_key(name: str) -> str:
+    """A stable ASCII key of a Korean name: the first 16 hex digits of SHA-256 of its NFC.
+
+    Callers pass the name's comparison key (``link.resolve.normalise_name``: NFC, no spaces
+    or brackets), so that spellings the resolver treats as one name get one key.
+    """
+    if not name.strip():
+        raise IdError("a name key needs a name")
+    return hashlib.sha256(nfc(name).encode("utf-8")).hexdigest()[:16]
+
+
+def former_name(law_id: str, name: str, kind: str) -> URIRef:
+    """A row of the alias table: a name ``law_id`` was cited by, and one kind of evidence.
+
+    ``id/kr/former-name/{법령ID}/{name_key(name)}-{kind}``, e.g.
+    ``id/kr/former-name/000992/07d3a9f5e0bdf848-deemed`` (「경찰법」, now 000992).
+    """
+    law = digits(law_id, "법령ID")
+    return _iri(f"id/{KOREA}/former-name/{law}/{name_key(name)}-{slug(kind, 'kind')}")
+
+
+def alias_mining(table_sha256: str) -> URIRef:
+    """The mining that wrote an alias table, by the table's SHA-256 (its first 16 digits)."""
+    if not re.fullmatch(r"[0-9a-f]{64}", table_sha256):
+        raise IdError(f"{table_sha256!r} is not a SHA-256 digest (64 lower-case hex digits)")
+    return _iri(f"id/activity/alias-mining-{table_sha256[:16]}")
 
 
 # --- draft legislation (ELI-DL) ------------------------------------------------------

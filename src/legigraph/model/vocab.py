@@ -22,6 +22,7 @@ class LG(DefinedNamespace):
     CitationResolution: URIRef  # citation resolution
     DefinedTerm: URIRef  # defined term
     Delegation: URIRef  # delegation
+    FormerName: URIRef  # former name
     LawVersion: URIRef  # national law version
     LegalVersion: URIRef  # legal version
     NationalLaw: URIRef  # national law
@@ -79,6 +80,8 @@ class LG(DefinedNamespace):
     enactedAs: URIRef  # enacted as
     enumeratesScope: URIRef  # enumerates scope
     firstLine: URIRef  # first line
+    formerName: URIRef  # former name
+    formerNameKind: URIRef  # kind of evidence
     hasOpinion: URIRef  # has opinion
     hasQuantity: URIRef  # has quantity
     humanIntervention: URIRef  # human intervention
@@ -96,6 +99,10 @@ class LG(DefinedNamespace):
     localLawSerialNumber: URIRef  # local-law serial number
     mainContent: URIRef  # main content
     mentionedIn: URIRef  # mentioned in
+    nameChange: URIRef  # name change
+    nameOf: URIRef  # name of
+    nameValidFrom: URIRef  # name valid from
+    nameValidUntil: URIRef  # name valid until
     numberOfTasks: URIRef  # number of tasks
     onProvision: URIRef  # on provision
     opinionText: URIRef  # opinion text
@@ -128,11 +135,13 @@ class LG(DefinedNamespace):
     sha256: URIRef  # SHA-256 digest
     sourceData: URIRef  # source data
     sourceDocument: URIRef  # source document
+    sourceFileCount: URIRef  # source file count
     targetRank: URIRef  # target rank
     targetYear: URIRef  # target year
     technique: URIRef  # technique
     techniqueMention: URIRef  # technique mention
     textAfter: URIRef  # text after
     textBefore: URIRef  # text before
+    viaFormerName: URIRef  # via former name
     visibleInCurrentText: URIRef  # visible in the current text
     words: URIRef  # words
