@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from legigraph.link.aliases import names_former
 from legigraph.link.citations import find_citations
 from legigraph.link.citing import citable_text, citing_date
 from legigraph.link.dates import addendum_dates
@@ -169,7 +170,9 @@ def predict(row: dict[str, str], index: LawIndex, after: bool) -> tuple[str, str
     text = sentence.replace("⟦", "").replace("⟧", "")
     if not any(c.start == start and c.relation == "explicit" for c in find_citations(text)):
         return "", "not read as a citation by the parser"
-    wording = ids.in_addendum("/" + row["citing_provision"])  # a 부칙: wording of its day
+    end = sentence.index("⟧") - 1  # in ``text``, without the two marks
+    # a 부칙 (wording of its day) or 종전의 「A」: the name as it was, as the ingest reads it
+    wording = ids.in_addendum("/" + row["citing_provision"]) or names_former(text, start, end)
     res = index.resolve(row["name"], row["date"] or None, wording=wording)
     return (res.record.law_id if res.record else ""), f"{res.status}: {res.reason}"
 

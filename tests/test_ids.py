@@ -147,6 +147,15 @@ MINTED = {
     "NationalAmendingAct-amends": [ids.national_law("000899")],
     "NationalAmendment-amendedLaw": [ids.national_law("000899")],
     "SourceDocument": [ids.SEED],
+    "FormerName": [ids.former_name("000992", "경찰법", "deemed")],
+    "FormerName-nameOf": [ids.national_law("000992")],
+    "FormerName-kind": [ids.concept("alias-kind", "deemed")],
+    "FormerName-change": [ids.concept("name-change", "replacement")],
+    "FormerName-derivedFrom": [
+        ids.provision_by_id("kr/law/000992/addendum_17689/art_8"),
+        ids.provision_by_id("kr/law/001855/addendum_8733"),
+    ],
+    "FormerName-generatedBy": [ids.alias_mining("1039c585" * 8)],
 }
 
 
@@ -226,3 +235,21 @@ def test_every_documented_iri_example_is_one_the_shapes_accept() -> None:
     assert len(examples) >= 25
     unmatched = [e for e in examples if not any(re.search(p, B + e) for p in patterns)]
     assert not unmatched, f"docs/model.md examples no shape pattern accepts: {unmatched}"
+
+
+def test_former_name_iris() -> None:
+    """법령ID, a hash of the name's key and the kind: ASCII, stable, one per row."""
+    iri = ids.former_name("000992", "경찰법", "deemed")
+    assert str(iri) == B + "id/kr/former-name/000992/07d3a9f5e0bdf848-deemed"
+    assert ids.former_name("000992", "경찰법", "substituted") != iri
+    decomposed = "\u1100\u1167\u11bc\u110e\u1161\u11af\u1107\u1165\u11b8"  # 경찰법, NFD
+    assert ids.name_key("경찰법") == ids.name_key(decomposed)
+    bads = (("0992x", "경찰법", "deemed"), ("000992", " ", "deemed"),
+            ("000992", "경찰법", "Deemed"))  # fmt: skip
+    for bad in bads:
+        with pytest.raises(ids.IdError):
+            ids.former_name(*bad)
+    with pytest.raises(ids.IdError):
+        ids.alias_mining("abc")
+    assert ids.in_addendum(B + "eli/kr/law/001855/addendum_8733/art_2")
+    assert not ids.in_addendum(B + "eli/kr/law/001855/art_2")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
-from legigraph.link.aliases import COLUMNS, KINDS, mine_aliases, read_aliases
+from legigraph.link.aliases import COLUMNS, KINDS, mine_aliases, names_former, read_aliases
 from legigraph.link.mine import texts
 from legigraph.link.resolve import LawIndex, LawRecord, normalise_name, read_law_index
 from legigraph.link.resolver import Resolver, with_tables
@@ -151,3 +153,38 @@ def test_the_corpus_keeps_replacements_apart() -> None:
     assert change["경찰법", "000992"] == "rename"  # 전부개정 (2020), 법령ID kept
     assert {r.change for r in rows} == {"rename", "replacement"}
     assert all(r.provision.startswith("kr/law/") for r in rows if r.how != "directory")
+
+
+@pytest.mark.parametrize(
+    ("text", "former"),
+    [
+        ("폐지되기 전의 「한국정책금융공사법」에 따른", True),
+        ("종전의 「경찰법」 제3조", True),
+        ("「간접투자자산 운용업법」(법률 제8635호로 폐지되기 전의 것을 말한다)", True),
+        ("구 「증권거래법」", True),
+        ("연구 「민법」", False),  # 구 ends a word here
+        ("「민법」 제3조", False),
+        ("「민법」(법률 제1234호로 개정되기 전의 것을 말한다)", False),  # the same law, earlier
+    ],
+)
+def test_words_that_name_a_law_as_it_was(text: str, former: bool) -> None:
+    start, end = text.index("「"), text.index("」") + 1
+    assert names_former(text, start, end) is former
+
+
+def test_a_replaced_name_after_jongjeon_is_the_repealed_act() -> None:
+    """In article text too: 폐지되기 전의 「A」 is the repealed Act, a bare 「A」 the successor."""
+    from legigraph.link.citations import find_citations
+    from legigraph.link.linker import NationalTexts, resolve_one
+
+    new = _rec("000005", "새공단법")
+    law = read_law_bytes(Path("kr/새공단법/법률.md"), REPLACED.encode())
+    resolver = Resolver([new], aliases=mine_aliases([(new, law)], LawIndex([new])))
+    sub = URIRef("https://w3id.org/legigraph/eli/kr/law/000009/art_3")
+    cases = (("폐지되기 전의 「옛공사법」에 따른", "unresolved"),
+             ("「옛공사법」에 따른", "resolved"))  # fmt: skip
+    for text, status in cases:
+        (cit,) = find_citations(text)
+        cit = replace(cit, former=names_former(text, cit.start, cit.end))
+        row, _ = resolve_one(cit, None, resolver, NationalTexts({}), "2023-01-01", "x", sub)
+        assert row.status == status, row.reason

@@ -66,6 +66,8 @@ def test_every_national_query_is_tested() -> None:
         "national-delegation-chain",
         # on the ordinance graph too: tests/test_ordinances.py
         "ordinance-cited-by", "ordinance-stale-references", "ordinance-national-basis",
+        # on the same store with two more laws: tests/test_former_names.py
+        "law-former-names",
     }  # fmt: skip
     assert set(QUERIES) == tested
 

@@ -22,6 +22,7 @@ from rdflib import Literal
 from rdflib.namespace import DCTERMS
 
 from legigraph.errors import InputError
+from legigraph.link.aliases import names_former
 from legigraph.link.citations import Citation
 from legigraph.link.citing import citable_text
 from legigraph.link.dates import addendum_dates
@@ -145,6 +146,7 @@ def parse_statute(item: tuple[str, bytes], ordinance: bool = False) -> Parsed:
     parsed.family = family(law, record.kind)
     parsed.wordings = {} if ordinance else wordings(law)
     own = set(parsed.paths)
+    by_path = dict(texts)
     for path, cit, ref in referents(law, parsed.family, texts):
         if cit.draft:
             continue
@@ -156,7 +158,9 @@ def parse_statute(item: tuple[str, bytes], ordinance: bool = False) -> Parsed:
         elif cit.relation == "decree" and not cit.provisions:
             parsed.references[cit.relation, "delegation by description"] += 1
         else:
-            named = replace(cit, law=ref.law, relation="explicit", provisions=ref.provisions)
+            former = cit.relation == "explicit" and names_former(by_path[path], cit.start, cit.end)
+            named = replace(cit, law=ref.law, relation="explicit", provisions=ref.provisions,
+                            former=former)  # fmt: skip
             sub = ids.provision_iri(str(work), path)
             parsed.pending.append((named, sub, cit.relation, ref.rule))
     return parsed

@@ -136,6 +136,22 @@ _QUOTES = re.compile(r"[\"“”「」]")
 _LEAD = re.compile(r"^(?:<\d+>|[0-9]+\.|\(\d+\)|생략|\s)+")
 
 
+# The words that make a citation name a law as it was, not as a text in force means it:
+# 종전의 「A」, 폐지되기 전의 「A」, 폐지된 「A」, 구 「A」 before the name; 「A」(법률 제N호로
+# 폐지되기 전의 것을 말한다) after it.
+_FORMER_BEFORE = re.compile(r"(?:종전의|폐지되기\s*전의|폐지된|(?<![가-힣])구)\s*$")
+_FORMER_AFTER = re.compile(r"\s*\([^()]{0,60}폐지되기\s*전의\s*것")
+
+
+def names_former(text: str, start: int, end: int) -> bool:
+    """Whether the citation ``text[start:end]`` (「A」…) names the law as it was (see above)."""
+    close = text.find("」", start, end)  # the parenthesis follows the name, not its provisions
+    after = close + 1 if close >= 0 else end
+    return bool(_FORMER_BEFORE.search(text, max(0, start - 12), start)) or bool(
+        _FORMER_AFTER.match(text, after)
+    )
+
+
 @dataclass(frozen=True)
 class _Raw:
     old: str

@@ -149,6 +149,7 @@ class Citation:
     addendum: bool = False
     annex: str | None = None
     draft: bool = False
+    former: bool = False  # the words around name the law as it was (link.aliases.names_former)
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
+from legigraph.link.aliases import names_former
 from legigraph.link.citations import Citation, find_citations
 from legigraph.link.evidence import Evidence, considered_iris, resolution_triples, rule_of
 from legigraph.link.formernames import software_version, table_triples
@@ -278,7 +279,8 @@ def link(
         date = _version_date(graph, version)
         where = f"{graph.value(pv, RDFS.label)} ({date})"
         last: Citation | None = None
-        for cit in find_citations(str(text)):
+        for found in find_citations(str(text)):
+            cit = replace(found, former=names_former(str(text), found.start, found.end))
             row, record = resolve_one(cit, last, index, texts, date, where, sub, version=date)
             if cit.relation == "explicit":
                 last = cit
@@ -342,7 +344,9 @@ def resolve_one(
         return row("unresolved", "", f"relation {cit.relation!r} is not resolved yet")
     if not name:
         return row("unresolved", "", "no law name")
-    res = index.resolve(name, date or None, wording=ids.in_addendum(str(sub)))
+    # a 부칙, or 종전의 「A」: the name as it was (a replaced name is then the repealed Act)
+    wording = ids.in_addendum(str(sub)) or (cit.former and cit.relation == "explicit")
+    res = index.resolve(name, date or None, wording=wording)
     if res.record is None:
         return row(res.status, "", res.reason)
     record = res.record
