@@ -66,7 +66,6 @@ from legigraph.ingest.store import (
     store_counts,
 )
 from legigraph.io import atomic_write, replace_directory, staging_dir
-from legigraph.link.formernames import ingest_lines
 from legigraph.link.resolve import read_law_index
 from legigraph.link.resolver import with_tables
 from legigraph.model import ids
@@ -170,11 +169,6 @@ def ingest_statutes(
             counts, skipped, warnings, triples = build_network(
                 members, index, out, on_error, timings, quiet, workers
             )
-            # the alias table, in the national graph: mined from the same corpus, replaced with it
-            former, rows = ingest_lines(index)
-            out.write("".join(line + "\n" for line in former))
-            counts.update(former_names=rows, former_name_triples=len(former))
-            triples += len(former)
         if counts["works"] == 0 or triples == 0:
             raise NothingIngested(source, _nothing(source, store, len(members), skipped,
                                                    backend), skipped)  # fmt: skip

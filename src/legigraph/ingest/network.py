@@ -4,7 +4,8 @@
 statute's N-Triples in corpus order, then resolves the pending citations against the name
 index and the provision paths of the statutes read (``link``), and writes the ``eli:cites``
 edges with their materialised views (``lg:citedByCount``, ``lg:citesLaw``,
-``lg:citingLawCount``), the delegations and the decrees' ``eli:based_on``.
+``lg:citingLawCount``), the delegations, the decrees' ``eli:based_on`` and the former names
+of the laws read (``link.formernames``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from legigraph.link.delegation import (
     delegation_wording,
 )
 from legigraph.link.evidence import resolution_lines
+from legigraph.link.formernames import ingest_lines
 from legigraph.link.linker import NationalTexts, resolve_one
 from legigraph.link.relative import Family
 from legigraph.link.resolve import LawIndex, LawRecord
@@ -143,6 +145,10 @@ def build_network(
     lines += [f"<{a}> <{ELI.based_on}> <{b}> ." for a, b in sorted(bases)]
     out.write("".join(line + "\n" for line in lines))
     triples += len(lines)
+    # the alias table, in the national graph: mined from the same corpus, replaced with it
+    former, former_rows = ingest_lines(index, set(known))
+    out.write("".join(line + "\n" for line in former))
+    triples += len(former)
     timings["link"] = time.perf_counter() - clock
     counts = {
         "works": works,
@@ -156,6 +162,8 @@ def build_network(
         "delegations": len(delegations),
         "resolution_triples": evidence,
         "based_on_laws": len(bases),
+        "former_names": former_rows,
+        "former_name_triples": len(former),
         "warnings": len(warnings),
         "warnings_by_kind": dict(sorted(Counter(kind for kind, _ in warnings).items())),
     }

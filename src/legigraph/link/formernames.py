@@ -13,7 +13,8 @@ names"):
   ``prov:Activity`` named by the table's SHA-256 (``lg:sha256``, ``schema:softwareVersion``);
 * ``skos:hiddenLabel`` on the law, so that a plain label search finds it by the old name.
 
-The statute ingest writes every row whose law is in its index (``ingest_lines``); the bill
+The statute ingest writes every row whose law it read (``ingest_lines``: the whole table for
+the whole corpus); the bill
 build only the rows its resolutions went through (``lg:viaFormerName``).
 """
 
@@ -26,6 +27,7 @@ from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.term import Node
 
 from legigraph.link.aliases import Alias
+from legigraph.link.resolve import LawIndex
 from legigraph.link.resolver import Resolver, former_name_iri
 from legigraph.model import ids
 from legigraph.model.namespaces import LG, SCHEMA
@@ -96,12 +98,16 @@ def table_lines(aliases: Iterable[Alias], digest: str, software: str) -> list[st
     return [f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples]
 
 
-def ingest_lines(index: Resolver) -> tuple[list[str], int]:
-    """What the statute ingest writes: the lines of every row whose law is in ``index``.
+def ingest_lines(index: LawIndex, laws: set[str]) -> tuple[list[str], int]:
+    """What the statute ingest writes: the rows whose law is in ``index`` and was read.
 
-    Returns the lines and the number of rows (none without a table).
+    ``laws``: the 법령IDs the ingest read (a whole corpus reads every law of the index; a
+    ``--limit-fraction`` run writes only its laws' rows, so no row names a law the graph
+    lacks). Returns the lines and the number of rows (none without a table).
     """
-    rows = [a for a in index.aliases if a.law_id in index.by_id]
+    if not isinstance(index, Resolver):
+        return [], 0
+    rows = [a for a in index.aliases if a.law_id in index.by_id and a.law_id in laws]
     if not rows or not index.table_digest:
         return [], 0
     return table_lines(rows, index.table_digest, software_version()), len(rows)
