@@ -132,3 +132,11 @@ def test_a_resolution_by_a_former_name_points_at_its_row() -> None:
     assert (node, LG.viaFormerName, URIRef(res.via)) in resolution_triples(ev)
     plain = index.resolve("국가경찰과 자치경찰의 조직 및 운영에 관한 법률", "2021-06-01")
     assert plain.via == ""  # only a resolution by a former name has one
+
+
+def test_the_bill_build_writes_only_the_rows_it_used(graph: Graph) -> None:
+    """The ordinance's ten citations resolve by their current names: no former name."""
+    rules = {str(o) for o in graph.objects(None, LG.resolutionRule)}
+    assert "alias" not in rules
+    assert not list(graph.subjects(RDF.type, LG.FormerName))
+    assert not list(graph.subject_objects(LG.viaFormerName))
