@@ -18,6 +18,13 @@ and the day the old name stopped being current (``valid_until``: the 부칙's da
 Only names that are not in the index become aliases; the target of each is resolved
 through the index, following later renames. An alias with several targets (항공법 was
 split into three Acts) stays ambiguous in the resolver.
+
+Each row also says what became of the law of the old name (``change``, see ``CHANGES``):
+the same law renamed, or an Act repealed and replaced by a new one (``repeals`` finds
+where the corpus says so, kept in ``repealed``); and the source provision as
+``kr/law/{법령ID}/{path}`` (``provision``), from which the graph's ``prov:wasDerivedFrom``
+is minted (``link.formernames``). ``names_former`` reads the words that make a citation
+name a law as it was (종전의 「A」, 폐지되기 전의 「A」).
 """
 
 from __future__ import annotations
