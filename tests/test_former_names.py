@@ -36,7 +36,7 @@ from tests.corpus import small_national_store
 LAW = "https://w3id.org/legigraph/eli/kr/law/"
 EXTRA = ROOT / "tests" / "fixtures" / "former-names"
 TABLE = ROOT / "data" / "linking" / "aliases.tsv"
-QUERY = load_queries(ROOT / "queries")["law-former-names"]
+QUERIES = load_queries(ROOT / "queries")
 DIGEST = "0" * 64
 
 
@@ -51,9 +51,12 @@ def engines(store: Path) -> tuple[OxigraphEngine, RdflibEngine]:
     return store_engines(store)
 
 
-def rows(engines: tuple[OxigraphEngine, RdflibEngine], **params: str) -> list[tuple[str, ...]]:
-    result = run_saved(engines[0], QUERY, params or None)
-    assert plain_rows(result) == plain_rows(run_saved(engines[1], QUERY, params or None))
+def rows(
+    engines: tuple[OxigraphEngine, RdflibEngine], qid: str = "law-former-names", **params: str
+) -> list[tuple[str, ...]]:
+    query = QUERIES[qid]
+    result = run_saved(engines[0], query, params or None)
+    assert plain_rows(result) == plain_rows(run_saved(engines[1], query, params or None))
     names = ("law", "former_ko", "kind", "change", "valid_until", "files", "provision")
     return [tuple(str(row.get(n, "")) for n in names) for row in result.rows]
 
@@ -77,15 +80,15 @@ def test_a_laws_former_names(engines: tuple[OxigraphEngine, RdflibEngine]) -> No
         (MINES, "한국광물자원공사법", "substituted", "replacement", "2021-03-09", "4",
          LAW + "011178/addendum_17919/art_12"),  # 지방세특례제한법's 부칙
     ]  # fmt: skip
-    # laws of the store without former names have none; the whole table is both laws'
-    assert rows(engines, law=LAW + "001706") == []
-    assert {r[0] for r in rows(engines)} == {LAW + "000992", MINES}
+    assert rows(engines, law=LAW + "001706") == []  # a law without former names
+    assert rows(engines) == rows(engines, law=LAW + "000992")  # the default
 
 
 def test_a_name_to_the_law(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
-    assert {r[0] for r in rows(engines, name="한국광물자원 공사법")} == {MINES}  # spaces ignored
-    assert [r[2] for r in rows(engines, name="경찰법")] == ["deemed", "substituted"]
-    assert rows(engines, name="민법") == []  # a current name is no former name
+    back = "former-name-law"
+    assert {r[0] for r in rows(engines, back, name="한국광물자원 공사법")} == {MINES}  # spaces
+    assert rows(engines, back) == rows(engines, law=LAW + "000992")  # 「경찰법」, the default
+    assert rows(engines, back, name="민법") == []  # a current name is no former name
 
 
 def test_the_ingest_writes_and_counts_the_table(store: Path) -> None:

@@ -67,7 +67,7 @@ def test_every_national_query_is_tested() -> None:
         # on the ordinance graph too: tests/test_ordinances.py
         "ordinance-cited-by", "ordinance-stale-references", "ordinance-national-basis",
         # on the same store with two more laws: tests/test_former_names.py
-        "law-former-names",
+        "law-former-names", "former-name-law",
     }  # fmt: skip
     assert set(QUERIES) == tested
 
