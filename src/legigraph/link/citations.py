@@ -25,14 +25,15 @@ A later provision of a list or range takes the levels it leaves out from the one
 ``제10조제1항부터 제3항까지``, ``제2조제1호가목 및 나목``. Also read: 제 3 조 (spaces),
 「…」(이하 "법"이라 한다) 제2조, and 제11조 내지 제17조 (a range). Not citations:
 promulgation numbers (법률 제8612호, 부칙 <제9173호, 2024.3.26>, 제1544호), a 제N호 of a
-form named without 별지 (제1호서식), and article headings (제2조(정의) or ##### 제7조 at the start of a line).
+form named without 별지 (제1호서식), and article headings (제2조(정의) or ##### 제7조 at the
+start of a line).
 
 Canonical form (what ``format_citation`` writes, and what it reads back unchanged):
 words joined by one space: the law (``「name」``, ``같은 조``, ``같은 항`` or the law word as
 written with single spaces: ``이 조례``, ``같은 법``, ``동법``, ``법``, ``같은 법 시행령``),
-then ``안``, ``부칙``, ``별표`` or ``별표 N``, or the form (``별지 제N호서식``, ``별지 제N호의M서식``,
-``별지 서식``: nothing follows it), then the provisions. A provision is written
-without spaces, from its highest non-zero level: ``제4조의2제1항제3호의2가목``. Every later
+then ``안``, ``부칙``, ``별표`` or ``별표 N``, or the form (``별지 제N호서식``,
+``별지 제N호의M서식``, ``별지 서식``: nothing follows it), then the provisions. A provision is
+written without spaces, from its highest non-zero level: ``제4조의2제1항제3호의2가목``. Every later
 provision of a range or list is written from the first level where it differs from the one
 before it (``제10조제1항부터 제3항까지``), in full when that level is empty in it. A range is
 ``A부터 B까지``; a list of two is ``A 및 B``, of more ``A, B, C 및 D``. Numbers are 1-999999.
@@ -361,7 +362,8 @@ def format_citation(c: Citation) -> str:
         words.append(f"별표 {c.annex}" if c.annex else "별표")
     if c.form is not None:
         number, _, branch = c.form.partition("의")
-        words.append(f"별지 제{number}호{'의' + branch if branch else ''}서식" if number else "별지 서식")
+        branch = f"의{branch}" if branch else ""
+        words.append(f"별지 제{number}호{branch}서식" if number else "별지 서식")
     labels = [c.provisions[0].label] if c.provisions else []
     labels += [_relative_label(p, q) for p, q in zip(c.provisions[1:], c.provisions, strict=False)]
     if c.kind == "range" and len(labels) == 2:
