@@ -147,6 +147,10 @@ MINTED = {
     "NationalAmendingAct-amends": [ids.national_law("000899")],
     "NationalAmendment-amendedLaw": [ids.national_law("000899")],
     "SourceDocument": [ids.SEED],
+    "Annex": [ids.annex(_LAW, "annex", "1의2"), ids.annex(ids.ordinance(2229686), "annex", "1"),
+              ids.annex(_LAW, "annex", "")],
+    "Form": [ids.annex(_LAW, "form", "3"), ids.annex(_LAW, "form", "3의2")],
+    "annex-is_part_of": [_LAW, ids.ordinance(2229686)],
 }
 
 
