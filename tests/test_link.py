@@ -14,13 +14,12 @@ from legigraph.link.citations import find_citations
 from legigraph.link.linker import (
     CitationRow,
     NationalTexts,
-    annex_title,
     committed_texts,
     law_index,
-    range_members,
     resolve_one,
 )
 from legigraph.link.resolve import normalise_name
+from legigraph.link.targets import annex_title, range_members
 from legigraph.model import ids
 from legigraph.model.namespaces import ELI, LG
 from legigraph.paths import Layout

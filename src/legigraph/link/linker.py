@@ -31,6 +31,7 @@ from legigraph.link.resolve import (
     read_ordinance_index,
 )
 from legigraph.link.resolver import with_tables
+from legigraph.link.targets import annex_title, range_members
 from legigraph.model import ids
 from legigraph.model.documents import describe_document, describe_version
 from legigraph.model.namespaces import ELI, LG, SCHEMA
@@ -438,45 +439,6 @@ def _annex_row(
     )
     part = f"; the citation names {cit.provisions[0].label} of it" if cit.provisions else ""
     return resolved([target], f"{why}; {label}: {checked}{part}", record), record
-
-
-def annex_title(iri: str, listed: dict[tuple[str, str], str] | None) -> str | None:
-    """The title of an annex or form node in its law's list (None when not listed)."""
-    parts = ids.annex_of(iri)
-    return (listed or {}).get(parts[1:]) if parts is not None else None
-
-
-def range_members(first: str, last: str, known: frozenset[str] | None) -> list[str] | None:
-    """Every path of ``known`` from ``first`` to ``last`` at their level, in order.
-
-    None when the text is not at hand or the two ends are not of one level and kind
-    (제3조부터 제5조제2항까지): then only the ends are known.
-    """
-    start, stop = _path_key(first), _path_key(last)
-    if known is None or start is None or stop is None:
-        return None
-    shape = [kind for kind, *_ in start]
-    if shape != [kind for kind, *_ in stop] or stop < start:
-        return None
-    members = []
-    for path in known:
-        key = _path_key(path)
-        if key is not None and [k for k, *_ in key] == shape and start <= key <= stop:
-            members.append((key, path))
-    return [path for _, path in sorted(members)]
-
-
-def _path_key(path: str) -> list[tuple[str, int, int, int]] | None:
-    """A path's steps as (kind, number, branch, repeat), to order paths of one level."""
-    key = []
-    for step in path.split("/"):
-        kind, _, rest = step.partition("_")
-        number, _, repeat = rest.partition("~")
-        main, _, branch = number.partition("-")
-        if not main.isdigit():
-            return None
-        key.append((kind, int(main), int(branch or 0), int(repeat or 0)))
-    return key
 
 
 def paraphrases(graph: Graph) -> list[Paraphrase]:
