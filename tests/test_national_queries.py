@@ -197,3 +197,22 @@ def test_annex_cited_by(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
          "서예진흥에 관한 법률 시행규칙"),
     ]  # fmt: skip
     assert run(engines, "annex-cited-by", compare=False, annex=LAW + "001706/annex_1").rows == []
+
+
+def test_annex_node_and_its_evidence(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
+    node = RULE + "form"
+    result = run_text(
+        engines[0],
+        f"SELECT ?p ?o WHERE {{ GRAPH ?g {{ <{node}> ?p ?o }} }} ORDER BY ?p ?o",
+    )
+    written = sorted((str(r["p"]).rsplit("#", 1)[-1], str(r["o"])) for r in result.rows)
+    assert written == sorted([
+        ("type", "https://w3id.org/legigraph/ontology#Form"), ("is_part_of", RULE[:-1]),
+        ("label", "별지 서식"), ("label", "Form"), ("citedByCount", "1"),
+    ])  # fmt: skip
+    why = run_text(
+        engines[0],
+        "SELECT ?rule WHERE { GRAPH ?g { ?r <https://w3id.org/legigraph/ontology#resolvedTo> "
+        f"<{node}> ; <https://w3id.org/legigraph/ontology#resolutionRule> ?rule }} }}",
+    )
+    assert [str(r["rule"]) for r in why.rows] == ["self"]  # the rule's own form

@@ -95,7 +95,8 @@ class LinkResult:
         for row in self.rows:
             if row.status in ("resolved", "ambiguous", "unresolved"):
                 lines.append(f"{row.status:<10} {row.where}: {row.text}")
-                lines.append(f"           → {row.target or '—'}  ({row.reason})")
+                cited = ", ".join(row.targets) or row.target or "—"  # a list: every member
+                lines.append(f"           → {cited}  ({row.reason})")
         for p in self.paraphrases:
             lines.append(f"consistency: {p.citing} {p.verdict} {p.cited} "
                          f"(similarity {p.similarity:.2f})")  # fmt: skip
@@ -389,7 +390,7 @@ def resolve_one(
     if cit.kind == "range" and len(paths) == 2:
         members = range_members(paths[0], paths[1], known)
         if members is None:
-            checked += "; the range's two ends only (its members need the text)"
+            checked += "; the range's two ends only: its members could not be listed"
         paths = members or paths
     reason = f"{why}; provision {checked}"
     targets = [str(ids.provision(work, path)) for path in dict.fromkeys(paths)]
