@@ -20,7 +20,8 @@ the rules of ``link.resolve_one``:
 * bill provisions (안 제N조): skipped.
 
 Then the cited provision (both ends of a range, each member of a list) must exist in the
-cited statute's text (read from the same corpus). 부칙/별표 provisions and
+cited statute's text (read from the same corpus). An annex or form (별표 1, 별표 1 제2호,
+별지 제3호서식) is linked to its node and counted (``annexes``); 부칙 provisions and
 context-relative ones (a 0 level: 제2항 of "this article") are not linked, as in the build.
 Prints a summary, writes the counts as JSON and a random sample (fixed seed, stratified by
 relation) of resolved citations as TSV for checking by hand; the columns ``correct`` and
@@ -144,6 +145,7 @@ class FileResult:
     flags: Counter[str] = field(default_factory=Counter)
     pending: list[Pending] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
+    annexes: Counter[str] = field(default_factory=Counter)  # annex/form node → its citations
 
 
 # --- reading the corpus ---------------------------------------------------------------
@@ -202,10 +204,10 @@ def sample_key(seed: int, member: str, provision: str, start: int) -> int:
     return int.from_bytes(digest.digest(), "big")
 
 
-def unlinked(path: str, addendum: bool, annex: bool) -> str:
+def unlinked(path: str, addendum: bool) -> str:
     """Why a provision path is not linked at all, or ""."""
-    if addendum or annex:
-        return "부칙/별표 provision: not linked"
+    if addendum:
+        return "부칙 provision: not linked"
     if any(step.split("_")[1].split("-")[0] == "0" for step in path.split("/")):
         return "context-relative provision (level 0): not linked"
     return ""
@@ -333,15 +335,26 @@ def resolve(  # noqa: C901 - one branch per citation form, as the linker it meas
             # current version enters into force after the citing date loses to an old one.
             result.flags[NEWER_LATER] += 1
             result.details[NEWER_LATER, f"{name}: {record.law_id}, not {', '.join(later)}"] += 1
+    if (number := cit.form if cit.form is not None else cit.annex) is not None:
+        what = "form" if cit.form is not None else "annex"
+        if cit.addendum:
+            count("unresolved", f"{what} of a 부칙: not linked")
+            return None
+        # linked to its node, as link.resolve_one: the corpus holds no annex list to check
+        count("resolved", f"{what}: linked to its node (not checked: no annex list)")
+        result.annexes[f"{record.law_id}|{what}|{number}"] += 1
+        if record.law_id != own.law_id:
+            result.edges.add(record.law_id)
+        return record, (), ()
     if not cit.provisions:
-        count("resolved", "no provisions (a law or 별표 alone): linked to the law")
+        count("resolved", "no provisions (a law alone): linked to the law")
         if record.law_id != own.law_id:
             result.edges.add(record.law_id)
         return record, (), ()
     paths = ref.paths
     labels = tuple(p.label or path for p, path in zip(ref.provisions, paths, strict=True))
     for path in paths:
-        if why := unlinked(path, cit.addendum, cit.annex is not None):
+        if why := unlinked(path, cit.addendum):
             count("unresolved", why)
             return None
     if record is not own:
@@ -376,6 +389,7 @@ class Totals:
     texts: dict[str, frozenset[str]] = field(default_factory=dict)
     pending: list[Pending] = field(default_factory=list)
     candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    annexes: Counter[str] = field(default_factory=Counter)  # annex/form node → its citations
     keep: int = 0  # the candidates of a relation with the smallest keys are a uniform sample
 
     def add(self, r: FileResult, keep: int) -> None:
@@ -391,6 +405,7 @@ class Totals:
         self.details.update(r.details)
         self.flags.update(r.flags)
         self.edges.update((r.law_id, cited) for cited in r.edges)
+        self.annexes.update(r.annexes)
         if any(o[0] == "self" and o[2] == "resolved" for o in r.outcomes):
             self.self_loops.add(r.law_id)
         self.texts[r.member] = frozenset(sys.intern(p) for p in r.paths)
@@ -555,6 +570,17 @@ def write_sample(path: Path, rows: list[dict[str, str]]) -> None:
 # --- the report ---------------------------------------------------------------------------
 
 
+def annex_summary(annexes: Counter[str]) -> dict[str, int]:
+    """Annex and form nodes cited, their citations, and the unnumbered ones (별표 제N호)."""
+    out: dict[str, int] = {}
+    for what in ("annex", "form"):
+        nodes = {k: n for k, n in annexes.items() if k.split("|")[1] == what}
+        out[f"{what}_nodes"] = len(nodes)
+        out[f"{what}_citations"] = sum(nodes.values())
+        out[f"{what}_nodes_unnumbered"] = sum(1 for k in nodes if not k.split("|")[2])
+    return out
+
+
 def summary(totals: Totals, wall: float) -> dict[str, Any]:
     out = totals.outcomes
     by_relation: dict[str, dict[str, int]] = {}
@@ -605,6 +631,7 @@ def summary(totals: Totals, wall: float) -> dict[str, Any]:
         "unknown_names_by_ending": dict(unknown.most_common()),
         "flags": dict(totals.flags),
         "examples": examples,
+        "annexes": annex_summary(totals.annexes),
         "edges": {
             "distinct_between_laws": len(totals.edges),
             "citing_laws": len({a for a, _ in totals.edges}),
@@ -646,6 +673,12 @@ def render(report: dict[str, Any]) -> str:
         f"edges between distinct laws {e['distinct_between_laws']} "
         f"({e['citing_laws']} citing, {e['cited_laws']} cited); "
         f"{e['laws_citing_themselves']} laws cite themselves"
+    )
+    a = report["annexes"]
+    lines.append(
+        f"annex nodes {a['annex_nodes']} ({a['annex_citations']} citations), form nodes "
+        f"{a['form_nodes']} ({a['form_citations']} citations); unnumbered "
+        f"{a['annex_nodes_unnumbered']} annexes, {a['form_nodes_unnumbered']} forms"
     )
     lines.append(
         f"wall {t['wall_seconds']} s; peak RSS main {t['peak_rss_mib_main']} MiB, "

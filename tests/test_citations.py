@@ -19,7 +19,7 @@ COLUMNS = ["text", "canonical", "law", "relation", "kind", "paths", "source"]
 RELATIONS = {
     "explicit", "self", "same-law", "alias", "decree", "same-article", "same-paragraph"
 }  # fmt: skip
-KINDS = {"provision", "range", "list", "law", "annex"}
+KINDS = {"provision", "range", "list", "law", "annex", "form"}
 
 
 def _rows() -> list[dict[str, str]]:
@@ -181,7 +181,7 @@ def _chain(draw: st.DrawFn, base: Provision, starts: list[int]) -> tuple[str, li
 @st.composite
 def canonical_citations(draw: st.DrawFn) -> Citation:
     """Citations that the parser can produce, to be written and read back."""
-    shape = draw(st.sampled_from(["law", "bare", "draft", "context", "relative", "annex"]))
+    shape = draw(st.sampled_from(["law", "bare", "draft", "context", "relative", "annex", "form"]))
     relation, law = draw(st.sampled_from(LAW_HEADS + ALIAS_HEADS + [("self", None)]))
     addendum, annex, draft = False, None, False
     if shape == "law":
@@ -197,6 +197,9 @@ def canonical_citations(draw: st.DrawFn) -> Citation:
         kind, provisions = draw(_chain(BASES[relation], [2] if "paragraph" in relation else [1, 2]))
         return Citation(0, 0, "", None, relation, tuple(provisions), kind)
     starts = [0, 1] if law is not None else [0, 1, 2]
+    if shape == "form":
+        form = draw(st.sampled_from(["1", "3", "3의2", "12", ""]))
+        return Citation(0, 0, "", law, relation, (), "form", form=form)
     if shape == "annex":
         annex = draw(st.sampled_from(["1", "2", "1의2", "12"]))
         if draw(st.booleans()):
@@ -212,7 +215,7 @@ def canonical_citations(draw: st.DrawFn) -> Citation:
 
 
 def _same(found: Citation, made: Citation) -> None:
-    fields = ("law", "relation", "provisions", "kind", "addendum", "annex", "draft")
+    fields = ("law", "relation", "provisions", "kind", "addendum", "annex", "draft", "form")
     assert {f: getattr(found, f) for f in fields} == {f: getattr(made, f) for f in fields}
 
 

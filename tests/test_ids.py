@@ -156,6 +156,10 @@ MINTED = {
         ids.provision_by_id("kr/law/001855/addendum_8733"),
     ],
     "FormerName-generatedBy": [ids.alias_mining("1039c585" * 8)],
+    "Annex": [ids.annex(_LAW, "annex", "1의2"), ids.annex(ids.ordinance(2229686), "annex", "1"),
+              ids.annex(_LAW, "annex", "")],
+    "Form": [ids.annex(_LAW, "form", "3"), ids.annex(_LAW, "form", "3의2")],
+    "annex-is_part_of": [_LAW, ids.ordinance(2229686)],
 }
 
 

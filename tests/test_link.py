@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,15 @@ from rdflib.namespace import OWL, RDFS
 
 from legigraph.build import BuildResult
 from legigraph.link.citations import find_citations
-from legigraph.link.linker import NationalTexts, committed_texts, law_index, resolve_one
+from legigraph.link.linker import (
+    CitationRow,
+    NationalTexts,
+    committed_texts,
+    law_index,
+    resolve_one,
+)
 from legigraph.link.resolve import normalise_name
+from legigraph.link.targets import annex_title, range_members
 from legigraph.model import ids
 from legigraph.model.namespaces import ELI, LG
 from legigraph.paths import Layout
@@ -185,3 +193,55 @@ def test_context_relative_levels_are_not_linked() -> None:
     status, target, reason = resolve_text("「지속가능발전 기본법」 제2항에 따라")
     assert status == "unresolved" and "context-relative" in reason
     assert target == str(LAW)  # the law is known; the provision is not linked
+
+
+def _row(text: str, texts: NationalTexts = TEXTS, sub: str = "urn:x") -> CitationRow:
+    return resolve_one(find_citations(text)[0], None, INDEX, texts, "2023-05-22", "test",
+                       URIRef(sub))[0]  # fmt: skip
+
+
+CIVIL = ids.national_law("001706")
+
+
+def test_every_member_of_a_list_or_range_is_a_target() -> None:
+    listed = _row("「민법」 제32조ㆍ제33조에 따른")
+    assert listed.targets == tuple(str(ids.provision(CIVIL, f"art_{n}")) for n in (32, 33))
+    ranged = _row("「지속가능발전 기본법」 제2조제1호부터 제3호까지")
+    assert ranged.targets == tuple(str(ids.provision(LAW, f"art_2/item_{n}")) for n in (1, 2, 3))
+    assert ranged.evidence is not None and len(ranged.evidence.more) == 2
+    # without the text, a range's members are not known: its two ends, and the reason says so
+    bare = _row("「민법」 제32조부터 제34조까지", NationalTexts({}))
+    assert bare.targets == tuple(str(ids.provision(CIVIL, f"art_{n}")) for n in (32, 34))
+    assert "two ends only" in bare.reason
+
+
+def test_range_members_in_the_text_order() -> None:
+    known = frozenset({"art_4", "art_5", "art_5-2", "art_6", "art_6/para_1", "art_7", "art_10"})
+    assert range_members("art_5", "art_7", known) == ["art_5", "art_5-2", "art_6", "art_7"]
+    assert range_members("art_5", "art_6/para_1", known) is None  # not of one level
+    assert range_members("art_5", "art_7", None) is None
+
+
+def test_annexes_and_forms_link_to_their_nodes() -> None:
+    row = _row("「민법」 별표 1에 따른")
+    assert row.status == "resolved" and row.target == str(ids.annex(CIVIL, "annex", "1"))
+    assert "not checked: the corpus holds no annex list" in row.reason
+    form = _row("「민법」 별지 제3호의2서식에 따라")
+    assert form.target == f"{CIVIL}/form_3-2"
+    part = _row("「지속가능발전 기본법」 별표 2 제3호에 따른")  # a part of an annex: the annex
+    assert part.target == f"{LAW}/annex_2" and "names 제3호" in part.reason
+    # 별표 1과 같다 in the law itself: the citing law's own node
+    own = _row("별표 1과 같다", sub=str(ids.provision(CIVIL, "art_5")))
+    assert own.target == f"{CIVIL}/annex_1" and own.evidence is not None
+    assert own.evidence.rule == "self"
+    assert _row("별표 1과 같다").status == "internal"  # a citing text of no law of the index
+
+
+def test_annex_list_of_a_law_go_kr_record() -> None:
+    civil = replace(TEXTS.committed["001706"], annexes={("annex", "1"): "과태료의 부과기준"})
+    texts = NationalTexts({"001706": civil})
+    row = _row("「민법」 별표 1", texts)
+    assert row.status == "resolved" and "checked against the law.go.kr record" in row.reason
+    missing = _row("「민법」 별표 2", texts)
+    assert missing.status == "unresolved" and "not among the 1 annexes" in missing.reason
+    assert annex_title(row.target, texts.annexes(INDEX.by_id["001706"])) == "과태료의 부과기준"

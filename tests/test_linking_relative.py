@@ -155,12 +155,13 @@ def test_an_amendment_block_in_an_addendum_is_the_amended_law_s() -> None:
     assert "대통령령" not in found  # decrees in general
 
 
-def test_forms_are_not_citations() -> None:
+def test_forms_are_form_citations_not_provisions() -> None:
     # kr/비료관리법/시행규칙.md, kr/고용보험법/시행규칙.md
-    forms = ("별지 제5호의2서식에 따른다.", "별지 제5호의11서식의 체육지도자",
-             "별지 제81호 서식의 청구서")  # fmt: skip
-    for text in forms:
-        assert find_citations(text) == [], text
+    forms = {"별지 제5호의2서식에 따른다.": "5의2", "별지 제5호의11서식의 체육지도자": "5의11",
+             "별지 제81호 서식의 청구서": "81"}  # fmt: skip
+    for text, number in forms.items():
+        found = find_citations(text)
+        assert [(c.kind, c.form, c.provisions) for c in found] == [("form", number, ())], text
 
 
 DECREE_TEXT = (

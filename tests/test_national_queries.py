@@ -63,7 +63,7 @@ def test_every_national_query_is_tested() -> None:
     tested = {
         "national-cited-by", "national-most-cited-provisions", "national-most-cited-laws",
         "national-citation-paths", "national-laws-by-ministry", "national-bill-shared-citations",
-        "national-delegation-chain",
+        "national-delegation-chain", "annex-cited-by",
         # on the ordinance graph too: tests/test_ordinances.py
         "ordinance-cited-by", "ordinance-stale-references", "ordinance-national-basis",
         # on the same store with two more laws: tests/test_former_names.py
@@ -187,3 +187,34 @@ def test_decree_and_rule_are_based_on_their_act(
     )
     pairs = [(str(r["a"]), str(r["b"])) for r in result.rows]
     assert pairs == [(DECREE[:-1], SEOYE[:-1]), (RULE[:-1], SEOYE[:-1]), (RULE[:-1], DECREE[:-1])]
+
+
+def test_annex_cited_by(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
+    # 서예진흥에 관한 법률 시행규칙 제2조제1항: "… 별지 서식의 서예교육 전문인력 양성기관
+    # 지정신청서에 …": the rule's one (unnumbered) form, a citation of the rule itself
+    result = run(engines, "annex-cited-by", compare=False)
+    keys = ("annex_ko", "law_ko", "citing", "citing_ko", "citing_law_ko")
+    assert [tuple(str(r[k]) for k in keys) for r in result.rows] == [
+        ("별지 서식", "서예진흥에 관한 법률 시행규칙", RULE + "art_2/para_1", "제2조제1항",
+         "서예진흥에 관한 법률 시행규칙"),
+    ]  # fmt: skip
+    assert run(engines, "annex-cited-by", compare=False, annex=LAW + "001706/annex_1").rows == []
+
+
+def test_annex_node_and_its_evidence(engines: tuple[OxigraphEngine, RdflibEngine]) -> None:
+    node = RULE + "form"
+    result = run_text(
+        engines[0],
+        f"SELECT ?p ?o WHERE {{ GRAPH ?g {{ <{node}> ?p ?o }} }} ORDER BY ?p ?o",
+    )
+    written = sorted((str(r["p"]).rsplit("#", 1)[-1], str(r["o"])) for r in result.rows)
+    assert written == sorted([
+        ("type", "https://w3id.org/legigraph/ontology#Form"), ("is_part_of", RULE[:-1]),
+        ("label", "별지 서식"), ("label", "Form"), ("citedByCount", "1"),
+    ])  # fmt: skip
+    why = run_text(
+        engines[0],
+        "SELECT ?rule WHERE { GRAPH ?g { ?r <https://w3id.org/legigraph/ontology#resolvedTo> "
+        f"<{node}> ; <https://w3id.org/legigraph/ontology#resolutionRule> ?rule }} }}",
+    )
+    assert [str(r["rule"]) for r in why.rows] == ["self"]  # the rule's own form

@@ -37,6 +37,8 @@ from legigraph.link.relative import Family
 from legigraph.link.resolve import LawIndex, LawRecord
 from legigraph.model import ids
 from legigraph.model.namespaces import ELI, LG
+from legigraph.model.provisions import annex_triples
+from legigraph.model.triples import nt_line
 from legigraph.progress import progress_bar
 from legigraph.sources.corpus import Member
 
@@ -112,6 +114,7 @@ def build_network(
     delegations: dict[tuple[str, str], str] = {}
     explained: set[tuple[str, int]] = set()
     evidence = 0  # triples of the resolutions (linking.evidence)
+    annexes: set[str] = set()  # the annex and form nodes cited (each written once)
     kinds_of = {law_id: fam.kind for law_id, (fam, _) in families.items()}
     with progress_bar("ingest: link", quiet=quiet, unit="citation") as advance:
         for done, (cit, sub, rel, date, where, rule) in enumerate(pending, start=1):
@@ -119,7 +122,6 @@ def build_network(
             status[row.status] += 1
             references[rel, row.status] += 1
             if row.status == "resolved" and law is not None:
-                edges.add((sub, row.target))
                 ev = row.evidence  # why it points there: lg:CitationResolution
                 if ev is not None and (ev.citing, ev.start) not in explained:
                     explained.add((ev.citing, ev.start))
@@ -127,11 +129,16 @@ def build_network(
                     out.write("".join(line + "\n" for line in why))
                     evidence += len(why)
                 citing_law = sub.partition("/law/")[2].partition("/")[0]
-                target = row.target.partition(f"/law/{law.law_id}")[2].lstrip("/")
-                words = delegation_wording(kinds_of.get(citing_law, ""), law.kind, target,
-                                           delegating.get(law.law_id, {}))  # fmt: skip
-                if words is not None:
-                    delegations.setdefault((sub, row.target), words)
+                for cited in row.targets:
+                    edges.add((sub, cited))
+                    if ids.annex_of(cited) is not None:
+                        annexes.add(cited)
+                        continue
+                    target = cited.partition(f"/law/{law.law_id}")[2].lstrip("/")
+                    words = delegation_wording(kinds_of.get(citing_law, ""), law.kind, target,
+                                               delegating.get(law.law_id, {}))  # fmt: skip
+                    if words is not None:
+                        delegations.setdefault((sub, cited), words)
             if done % 1000 == 0 or done == len(pending):
                 advance(done, len(pending))
     cites = f"<{ELI.cites}>"
@@ -141,6 +148,7 @@ def build_network(
     triples += evidence
     lines = [line for (a, b), words in sorted(delegations.items())
              for line in delegation_lines(a, b, words)]  # fmt: skip
+    lines += [nt_line(t) for node in sorted(annexes) for t in annex_triples(node)]
     bases = based_on(families.values(), index)
     lines += [f"<{a}> <{ELI.based_on}> <{b}> ." for a, b in sorted(bases)]
     out.write("".join(line + "\n" for line in lines))
@@ -160,6 +168,7 @@ def build_network(
         "cites_edges": len(edges),
         "references_by_relation": by_relation(references),
         "delegations": len(delegations),
+        **annex_counts(annexes, edges),
         "resolution_triples": evidence,
         "based_on_laws": len(bases),
         "former_names": former_rows,
@@ -168,6 +177,14 @@ def build_network(
         "warnings_by_kind": dict(sorted(Counter(kind for kind, _ in warnings).items())),
     }
     return counts, skipped, [text for _, text in warnings], triples
+
+
+def annex_counts(annexes: set[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """How many annex and form nodes were cited, and by how many eli:cites."""
+    kinds = Counter(parts[1] for node in annexes if (parts := ids.annex_of(node)))
+    cites = Counter(parts[1] for _, node in edges if (parts := ids.annex_of(node)))
+    return {"annex_nodes": kinds["annex"], "annex_cites": cites["annex"],
+            "form_nodes": kinds["form"], "form_cites": cites["form"]}  # fmt: skip
 
 
 def take(parsed: Parsed, on_error: OnError, known: dict[str, frozenset[str]],

@@ -43,7 +43,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
 from legigraph.errors import InputError, InternalError
-from legigraph.ingest.network import CorpusTexts, OnError, take
+from legigraph.ingest.network import CorpusTexts, OnError, annex_counts, take
 from legigraph.ingest.statute import Parsed, parsed_members
 from legigraph.ingest.store import (
     BILL_GRAPH,
@@ -63,6 +63,8 @@ from legigraph.link.resolve import LawIndex, LawRecord, normalise_name, read_law
 from legigraph.link.resolver import Resolver, with_tables
 from legigraph.model import ids
 from legigraph.model.namespaces import ELI, LG
+from legigraph.model.provisions import annex_triples
+from legigraph.model.triples import nt_line
 from legigraph.paths import Layout
 from legigraph.progress import progress_bar
 from legigraph.sources.corpus import ORDINANCES, Limits, Member, list_corpus
@@ -238,6 +240,7 @@ class _Links:
     stale: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
     stale_kinds: Counter[str] = field(default_factory=Counter)
+    annexes: dict[str, int] = field(default_factory=dict)  # ingest.network.annex_counts
 
     def counts(self) -> dict[str, Any]:
         resolved = self.status["resolved"]
@@ -247,7 +250,7 @@ class _Links:
                 "resolved_share": round(resolved / self.found, 4) if self.found else None,
                 "cites_national": self.national, "cites_ordinance": self.ordinance,
                 "references_within": dict(sorted(self.references.items())),
-                "stale": sum(self.stale_kinds.values()),
+                **self.annexes, "stale": sum(self.stale_kinds.values()),
                 "stale_by_kind": dict(sorted(self.stale_kinds.items()))}  # fmt: skip
 
 
@@ -264,13 +267,17 @@ def _link(parsed: list[Parsed], index: Resolver, texts: CorpusTexts, quiet: bool
             pending.append((cit, sub, date, p.name))
     links.found = len(pending)
     cites = f"<{ELI.cites}>"
+    annexes: set[str] = set()  # the annex and form nodes cited (each written once)
+    edges: list[tuple[str, str]] = []
     with progress_bar("ordinances: link", quiet=quiet, unit="citation") as advance:
         for done, (cit, sub, date, name) in enumerate(pending, start=1):
             where = f"{name}: {sub.rpartition('/ordin/')[2]}"
             row, law = resolve_one(cit, None, index, texts, date, where, URIRef(sub))
             links.status[row.status] += 1
             if row.status == "resolved" and law is not None:
-                links.lines.append(f"<{sub}> {cites} <{row.target}> .")
+                links.lines.extend(f"<{sub}> {cites} <{target}> ." for target in row.targets)
+                annexes.update(t for t in row.targets if ids.annex_of(t) is not None)
+                edges.extend((sub, t) for t in row.targets)
                 if law.is_ordinance:
                     links.ordinance += 1
                 else:
@@ -282,6 +289,8 @@ def _link(parsed: list[Parsed], index: Resolver, texts: CorpusTexts, quiet: bool
                 links.lines.append(f"<{sub}> <{prop}> <{target}> .")
                 links.stale.append(f"{where}: {cit.text} → {kind}: {why}")
             advance(done, len(pending))
+    links.lines += [nt_line(t) for node in sorted(annexes) for t in annex_triples(node)]
+    links.annexes = annex_counts(annexes, edges)
     return links
 
 

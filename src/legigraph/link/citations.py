@@ -4,7 +4,9 @@
 character offsets into the text it was given: 「법령명」 제N조(의M)제K항제J호가목, ranges
 (제3조부터 제5조까지), lists (제3조·제5조, 제1항 또는 제2항), relative references (이 법,
 같은 법, 동 조례, 같은 조, 같은 항, 법 제9조 in a decree), bill provisions (안 제7조제4호),
-부칙, 별표 and decrees by name (대통령령으로 정하는, 같은 법 시행령).
+부칙, 별표 (별표 1, 별표 1의2, and a part of one: 별표 1 제2호), forms (별지 제3호서식, 별지
+제3호의2서식, 별지 서식, 「X」 별지 제3호서식, 같은 법 시행규칙 별지 제3호서식) and decrees by
+name (대통령령으로 정하는, 같은 법 시행령).
 
 ``relation`` says where the cited law is: ``explicit`` (named in 「」), ``self`` (이 법, 이
 조례, 이 영, 이 규칙, 이 조, or a bare 제N조: the citing text itself), ``same-law`` (같은 법,
@@ -13,21 +15,25 @@ character offsets into the text it was given: 「법령명」 제N조(의M)제K�
 citing text's 이하 "…"라 한다 or, in a decree, by the convention that 법 is its Act),
 ``decree`` (대통령령, 시행령, 같은 법 시행령 …), ``same-article`` (같은 조, 동조) and
 ``same-paragraph`` (같은 항, 동항). ``kind`` is ``provision``, ``range`` (just the two ends),
-``list``, ``law`` (a law named without provisions) or ``annex`` (별표 N alone).
+``list``, ``law`` (a law named without provisions), ``annex`` (별표 N alone) or ``form``
+(별지 제N호서식; ``Citation.form`` is its number). A part of an annex (별표 1 제2호) is a
+``provision`` citation with ``annex`` set: the provisions are the annex's, not the law's.
 
 A number 0 in a ``Provision`` means "taken from the context": ``같은 조 제2항`` is
 article 0, paragraph 2; ``같은 항 제3호`` and a bare ``제3호`` are article 0, paragraph 0.
 A later provision of a list or range takes the levels it leaves out from the one before:
 ``제10조제1항부터 제3항까지``, ``제2조제1호가목 및 나목``. Also read: 제 3 조 (spaces),
 「…」(이하 "법"이라 한다) 제2조, and 제11조 내지 제17조 (a range). Not citations:
-promulgation numbers (법률 제8612호, 부칙 <제9173호, 2024.3.26>, 제1544호), 별지 제1호서식,
-and article headings (제2조(정의) or ##### 제7조 at the start of a line).
+promulgation numbers (법률 제8612호, 부칙 <제9173호, 2024.3.26>, 제1544호), a 제N호 of a
+form named without 별지 (제1호서식), and article headings (제2조(정의) or ##### 제7조 at the
+start of a line).
 
 Canonical form (what ``format_citation`` writes, and what it reads back unchanged):
 words joined by one space: the law (``「name」``, ``같은 조``, ``같은 항`` or the law word as
 written with single spaces: ``이 조례``, ``같은 법``, ``동법``, ``법``, ``같은 법 시행령``),
-then ``안``, ``부칙``, ``별표`` or ``별표 N``, then the provisions. A provision is written
-without spaces, from its highest non-zero level: ``제4조의2제1항제3호의2가목``. Every later
+then ``안``, ``부칙``, ``별표`` or ``별표 N``, or the form (``별지 제N호서식``,
+``별지 제N호의M서식``, ``별지 서식``: nothing follows it), then the provisions. A provision is
+written without spaces, from its highest non-zero level: ``제4조의2제1항제3호의2가목``. Every later
 provision of a range or list is written from the first level where it differs from the one
 before it (``제10조제1항부터 제3항까지``), in full when that level is empty in it. A range is
 ``A부터 B까지``; a list of two is ``A 및 B``, of more ``A, B, C 및 D``. Numbers are 1-999999.
@@ -56,11 +62,12 @@ _PREFIX = re.compile(
     rf"|(?P<self>이{_S}{_LAW_WORD}){_WORD_END}"
     rf"|(?P<same>(?:같은|동){_S}{_LAW_WORD}){_WORD_END}"
     rf"|(?P<ctx>(?:같은|이|동){_S}(?P<unit>[조항])){_WORD_END}"
-    rf"|(?P<alias>[가-힣]*법률?|{_LAW_WORD})(?={_S}(?:\(이하[^()\n]{{0,80}}\){_S})?(?:제{_S}[0-9]|부칙|별표))"
+    rf"|(?P<alias>[가-힣]*법률?|{_LAW_WORD})(?={_S}(?:\(이하[^()\n]{{0,80}}\){_S})?(?:제{_S}[0-9]|부칙|별표|별지))"
     rf"|(?P<draft>안)(?={_S}제{_S}[0-9])"
     rf"|(?P<add>부칙)(?={_S}제{_S}[0-9])"
     rf"|(?P<annex>별표)(?={_S}(?:제{_S})?[0-9])"
     rf"|(?P<bare>제)(?={_S}{_N}{_S}[조항호])"
+    rf"|(?P<form>별지)(?={_S}(?:제?{_S}[0-9]|서식))"
     ")"
 )
 _ELEM = re.compile(
@@ -73,6 +80,11 @@ _SUB = re.compile(rf"(?P<s>[{SUBITEM_LETTERS}]){_S}목")
 _DEFINED = re.compile(rf"{_S}\(이하[^()\n]{{0,80}}\)(?={_S}제{_S}[0-9])")  # 「…」(이하 "법") 제2조
 _ADDENDUM = re.compile(rf"{_S}부칙(?={_S}제{_S}[0-9])")
 _ANNEX = re.compile(rf"{_S}별표(?:{_S}(?P<n>{_N}(?:의{_N})?))?")
+# 별지 제3호서식, 별지 제3호의2서식, 별지 서식 (and as the corpus also writes them: 별지서식, 별지
+# 제3서식, 별지 3호서식, 별지 제3의2서식, 별지 제3호의2호서식)
+_FORM = re.compile(
+    rf"{_S}별지{_S}(?:제?{_S}(?P<n>{_N}){_S}호?(?:{_S}의{_S}(?P<b>{_N}){_S}호?)?{_S})?서식"
+)
 _BODY_START = re.compile(rf"{_S}(?=제{_S}[0-9])")
 _SEP = re.compile(rf"{_S}(?:,|·|ㆍ|및|또는|과|와){_S}")
 _FROM = re.compile(rf"{_S}부터{_S}")
@@ -136,7 +148,8 @@ class Citation:
 
     ``law`` is the name inside 「」 (NFC) for ``explicit``, the law words with single spaces
     otherwise (이 조례, 같은 법, 같은 법 시행령, 대통령령, 법), None for a bare 제N조, 안 …,
-    같은 조 and 같은 항. ``annex`` is the 별표 number ("1", "1의2"; "" for 별표 제28호).
+    같은 조 and 같은 항. ``annex`` is the 별표 number ("1", "1의2"; "" for 별표 제28호, the
+    law's one unnumbered 별표); ``form`` the 별지 서식 number ("3", "3의2"; "" for 별지 서식).
     """
 
     start: int
@@ -149,6 +162,7 @@ class Citation:
     addendum: bool = False
     annex: str | None = None
     draft: bool = False
+    form: str | None = None
     former: bool = False  # the words around name the law as it was (link.aliases.names_former)
 
 
@@ -163,6 +177,7 @@ class _Head:
     annex: str | None = None
     draft: bool = False
     context: bool = False  # 이 조, 같은 항 …: may stand without provisions
+    form: str | None = None
 
 
 _RELATIONS = {"decree": "decree", "self": "self", "same": "same-law"}  # by _PREFIX group
@@ -240,17 +255,20 @@ def _head(text: str, m: re.Match[str]) -> tuple[_Head, int]:
     relation = "self"
     if kind == "name":
         law, relation = nfc(m.group("name")), "explicit"
-    elif kind == "annex":
+    elif kind in ("annex", "form"):
         end = m.start()
     else:
         law, relation = word, _RELATIONS.get(kind, "alias")
     end = defined.end() if (defined := _DEFINED.match(text, end)) else end
     addendum = bool(add := _ADDENDUM.match(text, end))
     end = add.end() if add else end
-    annex = None
+    annex = form = None
     if (ax := _ANNEX.match(text, end)) and (ax.group("n") or _BODY_START.match(text, ax.end())):
         annex, end = ax.group("n") or "", ax.end()
-    return _Head(law, relation, _TOP, addendum, annex), end
+    elif fm := _FORM.match(text, end):
+        n, b = fm.group("n", "b")
+        form, end = (f"{n}의{b}" if b else n) if n else "", fm.end()
+    return _Head(law, relation, _TOP, addendum, annex, form=form), end
 
 
 def _not_a_citation(text: str, start: int, end: int, head: _Head, first: Provision) -> bool:
@@ -279,6 +297,9 @@ def _cite(
 ) -> tuple[Citation | None, int, int | None]:
     """The citation whose head spans ``start:end``, where to go on, and a range to carry."""
     body = space.end() if (space := _SKIP_SPACE.match(text, end)) else end
+    if head.form is not None:  # nothing of a form is cited below it
+        return Citation(start, end, text[start:end], head.law, head.relation, (), "form",
+                        head.addendum, None, head.draft, head.form), end, None  # fmt: skip
     provisions, stop, kind, carry = _chain(text, body, head.above, first)
     if provisions:
         end = stop
@@ -340,6 +361,10 @@ def format_citation(c: Citation) -> str:
     words += ["안"] * c.draft + ["부칙"] * c.addendum
     if c.annex is not None:
         words.append(f"별표 {c.annex}" if c.annex else "별표")
+    if c.form is not None:
+        number, _, branch = c.form.partition("의")
+        branch = f"의{branch}" if branch else ""
+        words.append(f"별지 제{number}호{branch}서식" if number else "별지 서식")
     labels = [c.provisions[0].label] if c.provisions else []
     labels += [_relative_label(p, q) for p, q in zip(c.provisions[1:], c.provisions, strict=False)]
     if c.kind == "range" and len(labels) == 2:

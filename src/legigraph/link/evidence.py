@@ -4,7 +4,7 @@ Each resolved citation gets an ``lg:CitationResolution`` (a ``prov:Activity``) b
 ``eli:cites`` edge, under the citing provision (``ids.citation_resolution_iri``):
 
 * ``lg:citingProvision`` (a sub-property of ``prov:used``) and ``lg:resolvedTo``: the two
-  ends of the edge;
+  ends of the edge (one ``lg:resolvedTo`` per target of a list or range: 제2조ㆍ제3조);
 * ``lg:citationText``: the citation as written; ``lg:resolvedAsOf``: the citing date;
 * ``lg:resolutionRule``: the rule that chose (``Resolution.rule``: name, namesake-date,
   alias, fuzzy; a relative reference's rule first — ``parent-act/name``);
@@ -43,6 +43,7 @@ class Evidence:
     on: str | None = None  # the citing date (ISO)
     version: str | None = None  # the citing version's date, when a provision has several
     via: str | None = None  # the lg:FormerName a resolution by a former name went through
+    more: tuple[str, ...] = ()  # the other targets of a list or range (제2조ㆍ제3조)
 
 
 def resolution_triples(ev: Evidence) -> list[tuple[URIRef, URIRef, Node]]:
@@ -51,7 +52,7 @@ def resolution_triples(ev: Evidence) -> list[tuple[URIRef, URIRef, Node]]:
     out: list[tuple[URIRef, URIRef, Node]] = [
         (node, RDF.type, LG.CitationResolution),
         (node, LG.citingProvision, URIRef(ev.citing)),
-        (node, LG.resolvedTo, URIRef(ev.target)),
+        *((node, LG.resolvedTo, URIRef(t)) for t in (ev.target, *ev.more)),
         (node, LG.citationText, Literal(ev.text)),
         (node, LG.resolutionRule, Literal(ev.rule)),
         (node, SKOS.note, Literal(ev.reason, lang="en")),

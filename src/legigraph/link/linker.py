@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,13 +24,22 @@ from legigraph.link.aliases import names_former
 from legigraph.link.citations import Citation, find_citations
 from legigraph.link.evidence import Evidence, considered_iris, resolution_triples, rule_of
 from legigraph.link.formernames import software_version, table_triples
-from legigraph.link.resolve import LawIndex, LawRecord, merge, read_law_index, read_ordinance_index
+from legigraph.link.resolve import (
+    LawIndex,
+    LawRecord,
+    Resolution,
+    merge,
+    read_law_index,
+    read_ordinance_index,
+)
 from legigraph.link.resolver import Resolver, with_tables
+from legigraph.link.targets import annex_title, range_members
 from legigraph.model import ids
 from legigraph.model.documents import describe_document, describe_version
 from legigraph.model.namespaces import ELI, LG, SCHEMA
-from legigraph.model.provisions import to_graph
+from legigraph.model.provisions import annex_label, annex_triples, to_graph
 from legigraph.model.records import LawText
+from legigraph.model.triples import add_to
 from legigraph.model.worktypes import work_type_code
 from legigraph.paths import Layout
 from legigraph.sources.lawgokr import parse_law_detail, parse_ordinance_detail
@@ -50,6 +60,7 @@ class CitationRow:
     target: str  # IRI of the cited subdivision or work, "" if none
     reason: str
     evidence: Evidence | None = None  # why, when resolved (linking.evidence)
+    targets: tuple[str, ...] = ()  # every cited node when resolved: the first is ``target``
 
 
 @dataclass(frozen=True)
@@ -86,7 +97,8 @@ class LinkResult:
         for row in self.rows:
             if row.status in ("resolved", "ambiguous", "unresolved"):
                 lines.append(f"{row.status:<10} {row.where}: {row.text}")
-                lines.append(f"           → {row.target or '—'}  ({row.reason})")
+                cited = ", ".join(row.targets) or row.target or "—"  # a list: every member
+                lines.append(f"           → {cited}  ({row.reason})")
         for p in self.paraphrases:
             lines.append(f"consistency: {p.citing} {p.verdict} {p.cited} "
                          f"(similarity {p.similarity:.2f})")  # fmt: skip
@@ -117,6 +129,11 @@ class NationalTexts:
             if path.exists():
                 return read_law_text(path)
         return None
+
+    def annexes(self, record: LawRecord) -> dict[tuple[str, str], str] | None:
+        """A record's annexes and forms, (kind, number) → title; None when none is listed."""
+        law = self.get(record)
+        return None if law is None else law.annexes
 
     def paths(self, record: LawRecord) -> frozenset[str] | None:
         """The provision paths of a record's text, None when no text is at hand."""
@@ -268,6 +285,7 @@ def link(
     out = Graph()
     result = LinkResult(out)
     cited: dict[str, tuple[LawRecord, set[str]]] = {}
+    annexes: dict[str, LawRecord] = {}  # annex and form nodes cited, and their law
     for pv in sorted(graph.subjects(RDF.type, LG.ProvisionVersion), key=str):
         version = graph.value(pv, LG.inVersion)
         text = graph.value(pv, SCHEMA.text)
@@ -286,22 +304,22 @@ def link(
                 last = cit
             result.rows.append(row)
             if row.status == "resolved" and record is not None:
-                out.add((sub, ELI.cites, URIRef(row.target)))
-                for triple in resolution_triples(row.evidence) if row.evidence else ():
-                    out.add(triple)
-                via = row.evidence.via if row.evidence else None
-                if via and isinstance(index, Resolver) and via in index.by_former_iri and (
-                        index.table_digest):  # fmt: skip
-                    former = index.by_former_iri[via]  # the row of the alias table it used
-                    for triple in table_triples([former], index.table_digest,
-                                                software_version()):
-                        out.add(triple)
-                entry = cited.setdefault(record.law_id, (record, set()))
-                entry[1].update(p.path for p in cit.provisions)
+                own = cit.relation == "self"  # an annex of the ordinance itself: not a record
+                entry = (record, set()) if own else cited.setdefault(record.law_id, (record, set()))
+                for target in row.targets:
+                    out.add((sub, ELI.cites, URIRef(target)))
+                    if ids.annex_of(target) is not None:
+                        annexes[target] = record
+                    elif target.startswith(f"{_work(record)}/"):
+                        entry[1].add(target[len(str(_work(record))) + 1 :])
+                if row.evidence is not None:
+                    _add_evidence(out, row.evidence, index)
     for law_id, (record, paths) in sorted(cited.items()):
         describe_record(
             out, record, texts.get(record), {"*"} if law_id in full else paths, layout.data
         )
+    for target, record in sorted(annexes.items()):
+        add_to(out, annex_triples(target, annex_title(target, texts.annexes(record))))
     for work in sorted(graph.subjects(RDF.type, LG.Ordinance), key=str):
         record = index.by_id.get(ids.record_id_of(str(work)) or "")
         if record is not None and record.is_ordinance:  # the amended ordinance itself
@@ -309,6 +327,17 @@ def link(
             out.add((work, RDFS.seeAlso, law_page(record)))
     result.paraphrases = paraphrases(graph + out)
     return result
+
+
+def _add_evidence(out: Graph, ev: Evidence, index: LawIndex) -> None:
+    """A resolution's evidence, and the row of the alias table it went through (if any)."""
+    for triple in resolution_triples(ev):
+        out.add(triple)
+    if ev.via and isinstance(index, Resolver) and ev.via in index.by_former_iri and (
+            index.table_digest):  # fmt: skip
+        former = index.by_former_iri[ev.via]  # the row of the alias table it used
+        for triple in table_triples([former], index.table_digest, software_version()):
+            out.add(triple)
 
 
 def resolve_one(
@@ -319,50 +348,48 @@ def resolve_one(
 
     ``via``: the rule that said which law a relative reference means (parent-act …);
     ``version``: the citing version's date where a provision is read in several versions.
+    A list or range has every member as a target (a range's members from the cited text);
+    an annex or form (별표 1, 별표 1 제2호, 별지 제3호서식) its node, of the citing law itself
+    for 별표 1과 같다.
     """
 
     def row(status: str, target: str, reason: str) -> tuple[CitationRow, LawRecord | None]:
         return CitationRow(where, str(sub), cit.text, status, target, reason), None
 
-    def resolved(target: str, reason: str, record: LawRecord) -> CitationRow:
-        rule = rule_of(via or ("same-law" if cit.relation == "same-law" else ""), res.rule)
-        considered = tuple(str(_work(c)) for c in res.candidates) or (str(_work(record)),)
-        ev = Evidence(str(sub), cit.start, cit.text, target, str(_work(record)),
+    def resolved(targets: list[str], reason: str, record: LawRecord) -> CitationRow:
+        rule = rule_of(via or ("same-law" if cit.relation == "same-law" else ""), res_rule)
+        considered = tuple(str(_work(c)) for c in candidates) or (str(_work(record)),)
+        ev = Evidence(str(sub), cit.start, cit.text, targets[0], str(_work(record)),
                       considered_iris(considered), rule, reason, date or None, version,
-                      res.via or None)  # fmt: skip
-        return CitationRow(where, str(sub), cit.text, "resolved", target, reason, ev)
+                      via=res.via or None, more=tuple(targets[1:]))  # fmt: skip
+        return CitationRow(where, str(sub), cit.text, "resolved", targets[0], reason, ev,
+                           tuple(targets))  # fmt: skip
 
+    annexed = cit.annex is not None or cit.form is not None
     if cit.draft:
         return row("skipped", "", "a provision of a bill, not of a law")
-    if cit.relation == "self":
+    if cit.relation == "self" and not annexed:
         return row("internal", "", "a provision of the citing ordinance itself")
-    if cit.relation == "same-law" and last is not None:
-        name = last.law
-    elif cit.relation == "explicit":
-        name = cit.law
-    else:
-        return row("unresolved", "", f"relation {cit.relation!r} is not resolved yet")
-    if not name:
-        return row("unresolved", "", "no law name")
-    # a 부칙, or 종전의 「A」: the name as it was (a replaced name is then the repealed Act)
-    wording = ids.in_addendum(str(sub)) or (cit.former and cit.relation == "explicit")
-    res = index.resolve(name, date or None, wording=wording)
+    res = _law_of(cit, last, index, date, str(sub))
     if res.record is None:
         return row(res.status, "", res.reason)
-    record = res.record
+    record, res_rule, candidates = res.record, res.rule, res.candidates
+    why = f"{record.law_id}: {res.reason}"
     work = _work(record)
+    if annexed:
+        return _annex_row(cit, record, texts, why, row, resolved)
     if not cit.provisions:
-        return resolved(str(work), f"{record.law_id}: {res.reason}", record), record
+        return resolved([str(work)], why, record), record
     known = texts.paths(record)
-    targets = []
+    paths = []
     for prov in cit.provisions:
         path = prov.path
         relative = any(step.split("_")[1].split("-")[0] == "0" for step in path.split("/"))
-        if cit.addendum or cit.annex is not None or relative:
+        if cit.addendum or relative:
             return row(
                 "unresolved",
                 str(work),
-                "부칙/별표 and context-relative provisions are not linked yet",
+                "부칙 and context-relative provisions are not linked yet",
             )
         if known is not None and path not in known:
             articles = sum(1 for p in known if p.startswith("art_") and "/" not in p)
@@ -372,10 +399,63 @@ def resolve_one(
                 f"{prov.label} does not exist in 「{record.name}」 "
                 f"({record.law_id}, {articles} articles)",
             )
-        targets.append(str(ids.provision(work, path)))
+        paths.append(path)
     checked = "checked against the text" if known is not None else "not checked: no text at hand"
-    reason = f"{record.law_id}: {res.reason}; provision {checked}"
-    return resolved(targets[0], reason, record), record
+    if cit.kind == "range" and len(paths) == 2:
+        members = range_members(paths[0], paths[1], known)
+        if members is None:
+            checked += "; the range's two ends only: its members could not be listed"
+        paths = members or paths
+    reason = f"{why}; provision {checked}"
+    targets = [str(ids.provision(work, path)) for path in dict.fromkeys(paths)]
+    return resolved(targets, reason, record), record
+
+
+def _law_of(cit: Citation, last: Citation | None, index: LawIndex, date: str,
+            sub: str) -> Resolution:  # fmt: skip
+    """Which law ``cit`` cites: the citing law for its own annex (별표 1과 같다), or by name."""
+    if cit.relation == "self":
+        own = index.by_id.get(ids.record_id_of(sub) or "")
+        if own is None or not sub.startswith(f"{_work(own)}/"):
+            return Resolution("internal", None, "an annex or form of the citing law, not in the "
+                              "index")  # fmt: skip
+        return Resolution("resolved", own, "the citing law", rule="self")
+    if cit.relation == "same-law" and last is not None:
+        name = last.law
+    elif cit.relation == "explicit":
+        name = cit.law
+    else:
+        return Resolution("unresolved", None, f"relation {cit.relation!r} is not resolved yet")
+    if not name:
+        return Resolution("unresolved", None, "no law name")
+    # a 부칙, or 종전의 「A」: the name as it was (a replaced name is then the repealed Act)
+    wording = ids.in_addendum(sub) or (cit.former and cit.relation == "explicit")
+    return index.resolve(name, date or None, wording=wording)
+
+
+def _annex_row(
+    cit: Citation, record: LawRecord, texts: NationalTexts, why: str,
+    row: Callable[[str, str, str], tuple[CitationRow, LawRecord | None]],
+    resolved: Callable[[list[str], str, LawRecord], CitationRow],
+) -> tuple[CitationRow, LawRecord | None]:  # fmt: skip
+    """The row of an annex or form citation whose law resolved: its node, if it has one."""
+    work = _work(record)
+    kind, number = ("form", cit.form) if cit.form is not None else ("annex", cit.annex or "")
+    target = ids.annex_iri(str(work), kind, number)
+    listed = texts.annexes(record)
+    label = annex_label(kind, number)[0]
+    if listed is not None and (kind, number) not in listed:
+        return row("unresolved", "", f"{label} is not among the {len(listed)} annexes and forms "
+                   f"of 「{record.name}」's law.go.kr record ({record.law_id})")  # fmt: skip
+    if cit.addendum:
+        return row("unresolved", str(work), f"{label} of a 부칙 is not linked yet")
+    checked = (
+        "annex list checked against the law.go.kr record"
+        if listed is not None
+        else "not checked: the corpus holds no annex list"
+    )
+    part = f"; the citation names {cit.provisions[0].label} of it" if cit.provisions else ""
+    return resolved([target], f"{why}; {label}: {checked}{part}", record), record
 
 
 def paraphrases(graph: Graph) -> list[Paraphrase]:

@@ -160,6 +160,46 @@ def provision_iri(work: str, path: str) -> str:
     return f"{work}/{provision_path(path)}"
 
 
+# An annex (별표) or a form (별지 서식) of a work, by its official number: annex_1 (별표 1),
+# annex_1-2 (별표 1의2), form_3 (별지 제3호서식), form_3-2 (별지 제3호의2서식): 의 as "-", the
+# rule of provision paths (art_6-2); annex or form alone for a law's one unnumbered 별표 or
+# 별지 서식 (the paths of amendments.model).
+ANNEX_KINDS = ("annex", "form")
+_ANNEX_NUMBER = re.compile(r"^(?:([0-9]{1,6})(?:의([0-9]{1,6}))?)?$")
+_ANNEX_IRI = re.compile(
+    rf"^({re.escape(BASE)}eli/(?:kr-[0-9]{{2}}/ordin|kr/law)/[0-9]+)/(annex|form)"
+    r"(?:_([0-9]+)(?:-([0-9]+))?)?$"
+)
+
+
+def annex_iri(work: str, kind: str, number: str) -> str:
+    """An annex or form of a law or ordinance work, as a plain string (the ingest's writer).
+
+    ``number`` as the law writes it: "1", "1의2", "" (the one unnumbered 별표 or 서식).
+    """
+    match = _ANNEX_NUMBER.match(number)
+    if kind not in ANNEX_KINDS or match is None:
+        raise IdError(f"{kind} number {number!r} is not N or N의M (별표 1의2, 별지 제3호의2서식)")
+    if record_id_of(work) is None or work.count("/") != BASE.count("/") + 3:
+        raise IdError(f"an {kind} belongs to a law or ordinance work, not {work!r}")
+    main, branch = match.groups()
+    return f"{work}/{kind}" + (f"_{main}" if main else "") + (f"-{branch}" if branch else "")
+
+
+def annex(work: URIRef, kind: str, number: str) -> URIRef:
+    """:func:`annex_iri` as an IRI: ``eli/kr/law/014217/annex_1-2``, ``…/form_3``."""
+    return URIRef(annex_iri(str(work), kind, number))
+
+
+def annex_of(iri: str) -> tuple[str, str, str] | None:
+    """The work, kind and number ("1의2", "") of an annex or form IRI; None for others."""
+    match = _ANNEX_IRI.match(iri)
+    if match is None:
+        return None
+    work, kind, main, branch = match.groups()
+    return work, kind, (main or "") + (f"의{branch}" if branch else "")
+
+
 def amending_act(promulgation_number: str | int, jurisdiction: str = SEOUL) -> URIRef:
     """Amending ordinance, by its 공포번호."""
     return _iri(f"eli/{jurisdiction}/ordin-amend/{digits(promulgation_number, '공포번호')}")

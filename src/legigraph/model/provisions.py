@@ -113,3 +113,41 @@ def to_graph(
     """Add :func:`provision_triples` to an rdflib ``graph``; return it."""
     triples = provision_triples(law, work, version, only=only, identity=identity, page=page)
     return add_to(graph, triples)
+
+
+_ANNEX_CLASS = {"annex": Iri(LG.Annex), "form": Iri(LG.Form)}
+_ANNEX_NUMBER = Iri(LG.annexNumber)
+
+
+def annex_label(kind: str, number: str) -> tuple[str, str]:
+    """The Korean and English labels of an annex or form: 별표 1의2 / Annex 1-2."""
+    main, _, branch = number.partition("의")
+    if kind == "form":
+        ko = f"별지 제{main}호{'의' + branch if branch else ''}서식" if main else "별지 서식"
+    else:
+        ko = f"별표 {number}" if number else "별표"
+    en = ("Form" if kind == "form" else "Annex") + (f" {number.replace('의', '-')}" if main else "")
+    return ko, en
+
+
+def annex_triples(iri: str, title: str | None = None) -> Iterator[Triple]:
+    """The node of an annex (별표) or form (별지 서식), from its IRI (``ids.annex_of``).
+
+    Written once per node by whoever links to it (the bill build, the statute and
+    ordinance ingests): class, the work it is part of, its number and labels, and its
+    title when a law.go.kr record gives it.
+    """
+    parts = ids.annex_of(iri)
+    if parts is None:
+        raise ids.IdError(f"{iri!r} is not the IRI of an annex or form")
+    work, kind, number = parts
+    node = Iri(iri)
+    ko, en = annex_label(kind, number)
+    yield node, _TYPE, _ANNEX_CLASS[kind]
+    yield node, _PART_OF, Iri(work)
+    if number:
+        yield node, _ANNEX_NUMBER, Lit(number)
+    yield node, _LABEL, _ko(ko)
+    yield node, _LABEL, Lit(en, "en")
+    if title:
+        yield node, _TITLE, _ko(title)

@@ -52,6 +52,9 @@ class LawText:
     sha256: str
     # What the reader could not structure as written, in file order.
     warnings: list[ReadWarning] = field(default_factory=list)
+    # The annexes and forms of the record, (kind, number) → title (("annex", "1의2"): the
+    # 별표 1의2): from a law.go.kr record; None when the source lists none (the corpus).
+    annexes: dict[tuple[str, str], str] | None = None
 
     def walk(self) -> Iterator[Provision]:
         for top in self.provisions:

@@ -17,11 +17,13 @@ class LG(DefinedNamespace):
     AIProject: URIRef  # AI project
     AmendingAct: URIRef  # amending act
     Amendment: URIRef  # amendment
+    Annex: URIRef  # annex
     Bill: URIRef  # bill
     ChangeEvent: URIRef  # change event
     CitationResolution: URIRef  # citation resolution
     DefinedTerm: URIRef  # defined term
     Delegation: URIRef  # delegation
+    Form: URIRef  # form
     FormerName: URIRef  # former name
     LawVersion: URIRef  # national law version
     LegalVersion: URIRef  # legal version
@@ -48,6 +50,7 @@ class LG(DefinedNamespace):
     amendingVersion: URIRef  # version of the amending law
     amendmentForm: URIRef  # drafting form
     amendmentType: URIRef  # amendment type
+    annexNumber: URIRef  # annex number
     applicationArea: URIRef  # application area
     assessment: URIRef  # assessment
     attributionLine: URIRef  # attribution line

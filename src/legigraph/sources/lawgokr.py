@@ -317,7 +317,25 @@ def _parse_detail(xml: bytes, source: str, mst: str | None, kind: _Detail) -> La
         if text_of(unit, "조문여부") != kind.heading_flag
     ]
     provisions.extend(_addenda(root.iterfind("부칙"), source))
-    return _lawtext_of(source, xml, meta, meta.get(kind.title, ""), provisions)
+    law = _lawtext_of(source, xml, meta, meta.get(kind.title, ""), provisions)
+    law.annexes = _annexes(root)
+    return law
+
+
+_ANNEX_KIND = {"별표": "annex", "서식": "form"}
+
+
+def _annexes(root: Element) -> dict[tuple[str, str], str]:
+    """The record's 별표단위: (kind, number) → title; 별표번호 0001 and 가지번호 02 are 1의2."""
+    out = {}
+    for unit in root.iterfind(".//별표단위"):
+        kind = _ANNEX_KIND.get(text_of(unit, "별표구분"))
+        main, branch = _int(text_of(unit, "별표번호")), _int(text_of(unit, "별표가지번호"))
+        if kind is None or main in ("", "0"):
+            continue
+        number = main + (f"의{branch}" if branch not in ("", "0") else "")
+        out[kind, number] = _flat(_raw(unit, "별표제목"))
+    return out
 
 
 def parse_search(xml: bytes, source: str) -> list[dict[str, str]]:
