@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import hashlib
 import heapq
 import json
@@ -51,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from legigraph.errors import InputError
-from legigraph.link.citations import Citation, format_citation
+from legigraph.link.citations import Citation, Provision, format_citation
 from legigraph.link.citing import citable_text
 from legigraph.link.relative import Referent, family, is_context, referents
 from legigraph.link.resolve import LawIndex, LawRecord, read_law_index
@@ -96,17 +97,10 @@ _NAME_END = re.compile(r".*?(법률|시행령|시행규칙|법|령|규칙|규정
 Outcome = tuple[str, str, str, str]  # relation, kind, status, reason class
 
 
-@dataclass(frozen=True, slots=True)
-class Pending:
-    """A citation whose law resolved and whose provisions wait for the cited text."""
-
-    relation: str
-    kind: str
-    citing: str  # 법령ID of the citing statute
-    cited: str  # 법령ID of the cited statute
-    paths: tuple[str, ...]
-    labels: tuple[str, ...]
-    in_addenda: bool
+# A citation whose law resolved and whose provisions wait for the cited text: relation,
+# kind, 법령ID of the citing and of the cited statute, paths, labels, in addenda. A plain
+# tuple: a worker sends a great many of them, and tuples are the cheapest to pickle.
+Pending = tuple[str, str, str, str, tuple[str, ...], tuple[str, ...], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +183,14 @@ _STATE: list[_Worker] = []
 
 
 def init_worker(index_path: Path, scratch: Path, seed: int, keep: int) -> None:
+    _fewer_collections()
     _STATE[:] = [_Worker(_index(index_path), scratch, seed, keep)]
+
+
+def _fewer_collections() -> None:
+    """Collect cyclic garbage less often: a file makes some hundred thousand objects, none
+    of them in a cycle, and the default (a collection every 700) costs a tenth of a run."""
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
 
 
 def _index(index_path: Path) -> LawIndex:
@@ -203,11 +204,23 @@ def sample_key(seed: int, member: str, provision: str, start: int) -> int:
     return int.from_bytes(digest.digest(), "big")
 
 
+_LABELS: dict[Provision, str] = {}
+
+
+def _label(prov: Provision) -> str:
+    """``prov.label``, once per provision: a corpus cites the same ones again and again."""
+    if (label := _LABELS.get(prov)) is None:
+        if len(_LABELS) >= 1 << 17:
+            _LABELS.clear()  # a bound on the memory of a worker
+        label = _LABELS[prov] = prov.label
+    return label
+
+
 def unlinked(path: str, addendum: bool, annex: bool) -> str:
     """Why a provision path is not linked at all, or ""."""
     if addendum or annex:
         return "부칙/별표 provision: not linked"
-    if any(step.split("_")[1].split("-")[0] == "0" for step in path.split("/")):
+    if "_0" in path and any(step.split("_")[1].split("-")[0] == "0" for step in path.split("/")):
         return "context-relative provision (level 0): not linked"
     return ""
 
@@ -259,13 +272,14 @@ def scan(member: str, source: Path | bytes, limits: dict[str, int] | None = None
         path=member,
     )
     date = str(meta.get("시행일자") or meta.get("공포일자") or "") or None
-    result.paths = frozenset(p.path for p in law.walk())
+    provisions = list(law.walk())
+    labels_of = {p.path: p.label for p in provisions}
+    result.paths = frozenset(labels_of)
     heaps: dict[str, list[tuple[int, int, Candidate]]] = {r: [] for r in RELATIONS}
     serial = 0
-    labels_of = {p.path: p.label for p in law.walk()}
     result.provisions = len(labels_of)
     fam = family(law, own.kind)
-    texts = [(p.path, citable_text(p)) for p in law.walk()]
+    texts = [(p.path, citable_text(p)) for p in provisions]
     text_of = dict(texts)
     for path, cit, ref in referents(law, fam, texts):
         in_addenda = path.startswith("addendum_")
@@ -363,14 +377,13 @@ def resolve(  # noqa: C901 - one branch per citation form, as the linker it meas
             result.edges.add(record.law_id)
         return record, (), ()
     paths = ref.paths
-    labels = tuple(p.label or path for p, path in zip(ref.provisions, paths, strict=True))
+    labels = tuple(_label(p) or path for p, path in zip(ref.provisions, paths, strict=True))
     for path in paths:
         if why := unlinked(path, cit.addendum, cit.annex is not None):
             count("unresolved", why)
             return None
     if record is not own:
-        result.pending[Pending(rel, kind, result.law_id, record.law_id, paths, labels,
-                               in_addenda)] += 1  # fmt: skip
+        result.pending[rel, kind, result.law_id, record.law_id, paths, labels, in_addenda] += 1
         return record, paths, labels
     if missing := check(paths, labels, result.paths):
         count("unresolved", missing[0], f"「{own.name}」 {missing[1]}")
@@ -425,7 +438,7 @@ class Totals:
             self.self_loops.add(r.law_id)
         self.texts[r.member] = frozenset(sys.intern(p) for p in r.paths)
         for p, n in r.pending.items():
-            if self.index.by_id[p.cited].path in self.texts:
+            if self.index.by_id[p[3]].path in self.texts:
                 self._check(p, n)
             else:
                 self.pending[p] += n
@@ -439,17 +452,18 @@ class Totals:
 
     def _check(self, p: Pending, n: int) -> None:
         """Count ``n`` citations ``p`` against the cited statute's text."""
-        record = self.index.by_id[p.cited]
+        relation, kind, citing, cited, paths, labels, in_addenda = p
+        record = self.index.by_id[cited]
         text = self.texts.get(record.path)
-        if missing := check(p.paths, p.labels, text):
-            self.outcomes[p.relation, p.kind, "unresolved", missing[0]] += n
+        if missing := check(paths, labels, text):
+            self.outcomes[relation, kind, "unresolved", missing[0]] += n
             self.details[missing[0], f"「{record.name}」 {missing[1]}"] += n
-            self.flags[MISSING_IN_ADDENDA] += p.in_addenda * n
+            self.flags[MISSING_IN_ADDENDA] += in_addenda * n
             return
         reason = CHECKED if text is not None else UNCHECKED
-        self.outcomes[p.relation, p.kind, "resolved", reason] += n
-        if p.citing != p.cited:
-            self.edges.add((p.citing, p.cited))
+        self.outcomes[relation, kind, "resolved", reason] += n
+        if citing != cited:
+            self.edges.add((citing, cited))
 
     def settle(self) -> None:
         """Check the citations of statutes whose text came after them (or never came)."""
@@ -464,9 +478,11 @@ class Totals:
 
 
 BATCH = 8  # files per task of a worker process
+GC_THRESHOLD = 20_000  # allocations between collections of the youngest generation
 
 
 def run(root: Path, index_path: Path, seed: int, keep: int, jobs: int) -> Totals:
+    _fewer_collections()
     totals = Totals(_index(index_path), keep)
     with tempfile.TemporaryDirectory(prefix="citation-network-") as tmp:
         _scan_all(root, (index_path, Path(tmp), seed, keep), jobs, totals)

@@ -172,22 +172,24 @@ _SAME_PARAGRAPH = Provision(0, None, 0)
 
 def _element(text: str, pos: int, above: Provision, first: bool) -> tuple[Provision, int] | None:
     """The provision written at ``pos``; the levels left out are those of ``above``."""
+    # One Provision per element: the levels written (from the highest one: article,
+    # paragraph or item) and, above them, the levels of ``above``.
     if (m := _ELEM.match(text, pos)) and m.end() > pos:
-        a, ab, p, i, ib = (int(g) if g else None for g in m.group("a", "ab", "p", "i", "ib"))
-        new, level = Provision(a or 0, ab, p, i, ib, m.group("s")), 0 if a else 1 if p else 2
-    elif not first and above.item is not None and (m := _SUB.match(text, pos)):
-        new, level = Provision(0, subitem=m.group("s")), 3
-    else:
-        return None
-    merged = Provision(
-        above.article if level > 0 else new.article,
-        above.article_branch if level > 0 else new.article_branch,
-        above.paragraph if level > 1 else new.paragraph,
-        above.item if level > 2 else new.item,
-        above.item_branch if level > 2 else new.item_branch,
-        new.subitem,
-    )
-    return merged, m.end()
+        ga, gab, gp, gi, gib, sub = m.group("a", "ab", "p", "i", "ib", "s")
+        p = int(gp) if gp else None
+        i = int(gi) if gi else None
+        ib = int(gib) if gib else None
+        if ga and (a := int(ga)):
+            return Provision(a, int(gab) if gab else None, p, i, ib, sub), m.end()
+        if p:
+            return Provision(above.article, above.article_branch, p, i, ib, sub), m.end()
+        merged = Provision(above.article, above.article_branch, above.paragraph, i, ib, sub)
+        return merged, m.end()
+    if not first and above.item is not None and (m := _SUB.match(text, pos)):
+        merged = Provision(above.article, above.article_branch, above.paragraph, above.item,
+                           above.item_branch, m.group("s"))  # fmt: skip
+        return merged, m.end()
+    return None
 
 
 def _range_end(text: str, pos: int, start: Provision) -> tuple[Provision, int] | None:

@@ -260,14 +260,14 @@ class Scope:
 
     def law_of(self, cit: Citation) -> tuple[str | None, str, bool]:
         """The law ``cit`` names, the rule, and whether it resolved (False: no antecedent)."""
-        rel, word = cit.relation, _SPACE.sub(" ", cit.law or "")
-        fam = self.family
+        rel = cit.relation
         if rel == "explicit":
             return cit.law, "name", True
         if rel == "self":
             if self.amending is not None and cit.law is None:
                 return self.amending, "amended-law", True  # 제5조 중 "…"을: the amended law's
             return None, "self", True
+        word, fam = _SPACE.sub(" ", cit.law or ""), self.family
         if rel == "same-law":
             name = self._same(word)
             return name, "same-law", name is not None
@@ -354,8 +354,12 @@ class Scope:
 
 
 def _article_of(path: str) -> str:
-    prefix, _ = _article_prefix(path)
-    return "/".join(prefix)
+    """``path`` up to its (last) article step: what ``_article_prefix`` keeps, joined."""
+    at = path.rfind("/art_") + 1 or (0 if path.startswith("art_") else -1)
+    if at < 0:
+        return path
+    end = path.find("/", at)
+    return path if end < 0 else path[:end]
 
 
 def referents(

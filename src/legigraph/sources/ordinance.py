@@ -98,6 +98,8 @@ def _label(parent: Provision | None, step: str, number: str) -> str:
 
 
 def _strip_markers(text: str) -> tuple[str, list[str]]:
+    if "<" not in text:  # every marker opens with "<": most lines have none
+        return text.strip(), []
     markers = [f"{m.group(1)} {m.group(2).strip()}" for m in _MARKER.finditer(text)]
     return _MARKER.sub("", text).strip(), markers
 
@@ -116,13 +118,12 @@ def read_law_bytes(path: Path, raw: bytes) -> LawText:
         raise InputError(path, "not valid UTF-8", "save the file as UTF-8") from err
     meta, body, first_line = _split_front_matter(path, nfc(text))
     title = str(meta.get("자치법규명") or meta.get("제목") or meta.get("법령명") or "").strip()
+    if has_decomposed_hangul("\n".join(body)):  # one look for the whole text, then the line
+        offset = next(n for n, line in enumerate(body) if has_decomposed_hangul(line))
+        raise InputError(path, "decomposed (NFD) Hangul", "normalise to NFC", first_line + offset)
     reader = _Reader(path)
     for offset, raw_line in enumerate(body):
         line = raw_line.rstrip()
-        if has_decomposed_hangul(line):
-            raise InputError(
-                path, "decomposed (NFD) Hangul", "normalise to NFC", first_line + offset
-            )
         if not title and line.strip().startswith("# "):
             title = line.strip()[2:].strip()
         reader.line(first_line + offset, line)
