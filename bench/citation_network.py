@@ -207,6 +207,11 @@ def sample_key(seed: int, member: str, provision: str, start: int) -> int:
 _LABELS: dict[Provision, str] = {}
 
 
+def cited_labels(ref: Referent) -> tuple[str, ...]:
+    """The label of each provision ``ref`` cites (its path when it has none)."""
+    return tuple(_label(p) or path for p, path in zip(ref.provisions, ref.paths, strict=True))
+
+
 def _label(prov: Provision) -> str:
     """``prov.label``, once per provision: a corpus cites the same ones again and again."""
     if (label := _LABELS.get(prov)) is None:
@@ -284,20 +289,23 @@ def scan(member: str, source: Path | bytes, limits: dict[str, int] | None = None
     for path, cit, ref in referents(law, fam, texts):
         in_addenda = path.startswith("addendum_")
         relation = cit.relation
-        if relation == "self" and any(is_context(p) for p in cit.provisions):
-            relation = "self-context"
+        if relation == "self":
+            for prov in cit.provisions:
+                if is_context(prov):
+                    relation = "self-context"
+                    break
         found = resolve(cit, ref, relation, own, date, state.index, result, in_addenda)
         if found is None or ref is None:
             continue
         if relation == "self" and in_addenda:
             result.flags[SELF_IN_ADDENDA] += 1
-        record, paths, labels = found
+        record, paths = found
         key = sample_key(state.seed, member, path, cit.start)
         heap = heaps[relation]
         if key > limits.get(relation, key) or (len(heap) >= state.keep and -heap[0][0] <= key):
             continue  # not among the smallest keys: no candidate to build
         cand = Candidate(key, relation, cit.kind, member, path, labels_of[path], cit.start,
-                         cit.end, format_citation(cit), ref.rule, record, paths, labels,
+                         cit.end, format_citation(cit), ref.rule, record, paths, cited_labels(ref),
                          context(text_of[path], cit.start, cit.end))  # fmt: skip
         serial += 1
         if len(heap) < state.keep:
@@ -329,8 +337,8 @@ def resolve(  # noqa: C901 - one branch per citation form, as the linker it meas
     index: LawIndex,
     result: FileResult,
     in_addenda: bool,
-) -> tuple[LawRecord, tuple[str, ...], tuple[str, ...]] | None:
-    """Count one citation; the cited record and provisions when its law resolved."""
+) -> tuple[LawRecord, tuple[str, ...]] | None:
+    """Count one citation; the cited record and provision paths when its law resolved."""
     kind = cit.kind
 
     result.in_addenda += in_addenda
@@ -375,21 +383,24 @@ def resolve(  # noqa: C901 - one branch per citation form, as the linker it meas
         count("resolved", "no provisions (a law or 별표 alone): linked to the law")
         if record.law_id != own.law_id:
             result.edges.add(record.law_id)
-        return record, (), ()
+        return record, ()
     paths = ref.paths
-    labels = tuple(_label(p) or path for p, path in zip(ref.provisions, paths, strict=True))
     for path in paths:
         if why := unlinked(path, cit.addendum, cit.annex is not None):
             count("unresolved", why)
             return None
     if record is not own:
+        labels = cited_labels(ref)
         result.pending[rel, kind, result.law_id, record.law_id, paths, labels, in_addenda] += 1
-        return record, paths, labels
-    if missing := check(paths, labels, result.paths):
+        return record, paths
+    own_paths = result.paths
+    if not all(path in own_paths for path in paths) and (
+        missing := check(paths, cited_labels(ref), own_paths)
+    ):
         count("unresolved", missing[0], f"「{own.name}」 {missing[1]}")
         return None
     count("resolved", CHECKED)
-    return record, paths, labels
+    return record, paths
 
 
 # --- the whole corpus ------------------------------------------------------------------
@@ -436,7 +447,7 @@ class Totals:
         self.edges.update((r.law_id, cited) for cited in r.edges)
         if any(o[0] == "self" and o[2] == "resolved" for o in r.outcomes):
             self.self_loops.add(r.law_id)
-        self.texts[r.member] = frozenset(sys.intern(p) for p in r.paths)
+        self.texts[r.member] = frozenset(map(sys.intern, r.paths))
         for p, n in r.pending.items():
             if self.index.by_id[p[3]].path in self.texts:
                 self._check(p, n)

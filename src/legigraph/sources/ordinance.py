@@ -124,6 +124,8 @@ def read_law_bytes(path: Path, raw: bytes) -> LawText:
     reader = _Reader(path)
     for offset, raw_line in enumerate(body):
         line = raw_line.rstrip()
+        if not line:
+            continue  # a blank line: nothing to read (about half the lines of a file)
         if not title and line.strip().startswith("# "):
             title = line.strip()[2:].strip()
         reader.line(first_line + offset, line)
@@ -171,19 +173,15 @@ class _Reader:
 
     def line(self, lineno: int, line: str) -> None:
         stripped = line.strip()
-        if not stripped or stripped.startswith("# "):
+        if not stripped:
             return
-        if stripped.startswith("## ") and "부칙" in stripped:
-            self.in_addenda = True
-            self.article = self.para = self.item = None
+        if stripped[0] == "#" and self.heading(stripped):
             return
-        if stripped.startswith(("## ", "### ", "#### ")):
-            return  # 편/장/절 headings: structure above articles is not modelled yet
         if self.in_addenda:
             self.addendum_line(lineno, stripped)
             self.previous = stripped
             return
-        match = _ARTICLE.match(stripped)
+        match = _ARTICLE.match(stripped) if stripped[0] == "#" else None
         if match:
             number = match.group(1) + (f"-{match.group(2)}" if match.group(2) else "")
             label = _label(None, "art", number)
@@ -210,6 +208,17 @@ class _Reader:
             self.append(self.item or self.para or self.article, stripped)
             return
         self.structured_line(lineno, line, stripped)
+
+    def heading(self, stripped: str) -> bool:
+        """Read a # line above the articles (the title, 편/장/절, ## 부칙); False: not one."""
+        if stripped.startswith("# "):
+            return True
+        if stripped.startswith("## ") and "부칙" in stripped:
+            self.in_addenda = True
+            self.article = self.para = self.item = None
+            return True
+        # 편/장/절 headings: structure above articles is not modelled yet
+        return stripped.startswith(("## ", "### ", "#### "))
 
     def structured_line(self, lineno: int, line: str, stripped: str) -> None:
         article = self.article
