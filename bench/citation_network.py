@@ -45,7 +45,7 @@ import tarfile
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,8 +200,19 @@ def _index(index_path: Path) -> LawIndex:
 
 def sample_key(seed: int, member: str, provision: str, start: int) -> int:
     """A reproducible pseudo-random 64-bit key of one citation."""
-    digest = hashlib.blake2b(f"{seed}|{member}|{provision}|{start}".encode(), digest_size=8)
-    return int.from_bytes(digest.digest(), "big")
+    return sample_keys(seed, member)(provision, start)
+
+
+def sample_keys(seed: int, member: str) -> Callable[[str, int], int]:
+    """``sample_key`` of the citations of one file (the hash of its part said once)."""
+    common = hashlib.blake2b(f"{seed}|{member}|".encode(), digest_size=8)
+
+    def key(provision: str, start: int) -> int:
+        digest = common.copy()
+        digest.update(f"{provision}|{start}".encode())
+        return int.from_bytes(digest.digest(), "big")
+
+    return key
 
 
 _LABELS: dict[Provision, str] = {}
@@ -286,6 +297,7 @@ def scan(member: str, source: Path | bytes, limits: dict[str, int] | None = None
     fam = family(law, own.kind)
     texts = [(p.path, citable_text(p)) for p in provisions]
     text_of = dict(texts)
+    key_of = sample_keys(state.seed, member)
     for path, cit, ref in referents(law, fam, texts):
         in_addenda = path.startswith("addendum_")
         relation = cit.relation
@@ -300,7 +312,7 @@ def scan(member: str, source: Path | bytes, limits: dict[str, int] | None = None
         if relation == "self" and in_addenda:
             result.flags[SELF_IN_ADDENDA] += 1
         record, paths = found
-        key = sample_key(state.seed, member, path, cit.start)
+        key = key_of(path, cit.start)
         heap = heaps[relation]
         if key > limits.get(relation, key) or (len(heap) >= state.keep and -heap[0][0] <= key):
             continue  # not among the smallest keys: no candidate to build

@@ -168,6 +168,10 @@ _RELATIONS = {"decree": "decree", "self": "self", "same": "same-law"}  # by _PRE
 _TOP = Provision(0, None, 0, 0)
 _SAME_ARTICLE = Provision(0)
 _SAME_PARAGRAPH = Provision(0, None, 0)
+_SELF_HEADS = {  # 제N조, 안 제N조, 부칙 제N조: the citing text's own provisions
+    kind: _Head(None, "self", _TOP, addendum=kind == "add", draft=kind == "draft")
+    for kind in ("bare", "draft", "add")
+}
 
 
 def _element(text: str, pos: int, above: Provision, first: bool) -> tuple[Provision, int] | None:
@@ -230,8 +234,7 @@ def _head(text: str, m: re.Match[str]) -> tuple[_Head, int]:
     kind = m.lastgroup or "bare"
     word, end = _SPACES.sub(" ", m.group(kind)), m.end()
     if kind in ("bare", "draft", "add"):
-        head = _Head(None, "self", _TOP, addendum=kind == "add", draft=kind == "draft")
-        return head, m.start() if kind == "bare" else end
+        return _SELF_HEADS[kind], m.start() if kind == "bare" else end
     if kind == "ctx":
         paragraph = m.group("unit") == "항"
         relation = "same-paragraph" if paragraph else "same-article"

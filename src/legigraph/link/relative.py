@@ -329,7 +329,7 @@ class Scope:
         paths = []
         for n, prov in enumerate(provisions):
             if not is_context(prov):
-                paths.append(prov.path)
+                paths.append(_path(prov))
             elif law is None:
                 paths.append(_context_path(prov, context))
             elif above is not None and above.law == law and above.provisions:
@@ -351,6 +351,18 @@ class Scope:
         defining = text[max(0, cit.start - 4) : cit.start].replace(" ", "").endswith("이하")
         if ref.provisions and cit.annex is None and not cit.addendum and not defining:
             self.last = ref  # not 이 조 of (이하 이 조에서 "…"라 한다)
+
+
+_PATHS: dict[Provision, str] = {}
+
+
+def _path(prov: Provision) -> str:
+    """``prov.path``, once per provision: a statute cites the same ones again and again."""
+    if (path := _PATHS.get(prov)) is None:
+        if len(_PATHS) >= 1 << 16:
+            _PATHS.clear()  # a bound on the memory
+        path = _PATHS[prov] = prov.path
+    return path
 
 
 def _article_of(path: str) -> str:

@@ -201,7 +201,7 @@ class _Reader:
             self.article = Provision("preamble", "preamble", PREAMBLE, "", line=lineno)
             self.provisions.append(self.article)
             self.seen["preamble"] = lineno
-        if self.article.kind == "preamble" or "\t" in _indent(line):
+        if self.article.kind == "preamble" or (line[:1].isspace() and "\t" in _indent(line)):
             # Lines indented with a tab continue the provision above them: the notes,
             # tables and quoted old wording that legalize-kr indents, whose "1." or "가."
             # are not items of the law.
