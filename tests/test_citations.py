@@ -276,7 +276,7 @@ def test_prefilter_marks_every_branch_of_the_grammar() -> None:
     """A branch added to the grammar needs its mark in ``citations._MARKS``."""
     from legigraph.link import citations
 
-    assert set(citations._PREFIX.groupindex) == citations._MARKED_GROUPS
+    assert set(citations._PREFIX.groupindex) <= citations._MARKED_GROUPS
 
 
 def test_prefilter_drops_no_citation_of_the_samples() -> None:

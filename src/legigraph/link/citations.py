@@ -304,18 +304,17 @@ def _cite(
 
 
 # The prefilter of the search loop. Every head that ``_PREFIX`` reads holds one of these
-# (by its group: name 「; decree 법, 령 or 규칙; self, same and alias a law word; ctx
-# 같은/이/동 조 or 항; draft, add and bare 제 and a number; annex 별표), and what stands
-# before it in the head is a word of Hangul, spaces and a word of Hangul (같은 법, 이 법,
-# 안 제3조, 부칙 제2조, 대통령령, 수도법 시행령). So no head starts before the Hangul words
-# that lead to the first of these at or after a position, nor anywhere in a text that has
-# none: ``_PREFIX`` (the costly search: it tries every branch at every word) searches
-# only from there. A new branch of ``_PREFIX`` needs its mark here
+# marks (by its group: name 「; decree 법, 령 or 규칙; self, same and alias a law word; ctx
+# 같은/이/동 조 or 항; draft, add and bare 제 and a number; annex 별표; form 별지), and what
+# stands before the mark in the head is a word of Hangul, spaces and a word of Hangul
+# (같은 법, 이 법, 안 제3조, 부칙 제2조, 대통령령, 수도법 시행령). So no head starts before
+# the Hangul words that lead to the first mark at or after a position, nor anywhere in a
+# text that has none: ``_PREFIX`` (the costly search: it tries every branch at every word)
+# searches only from there. A new branch of ``_PREFIX`` needs its group here and its mark
 # (tests/test_citations.py checks the groups and compares the two searches).
-_MARKS = re.compile(rf"「|법|영|령|규칙|조례|별표|제{_S}[0-9]|(?:같은|이|동){_S}[조항]")
-_MARKED_GROUPS = frozenset(
-    ("name", "decree", "self", "same", "ctx", "unit", "alias", "draft", "add", "annex", "bare")
-)
+_MARKS = re.compile(rf"「|법|영|령|규칙|조례|별표|별지|제{_S}[0-9]|(?:같은|이|동){_S}[조항]")
+_MARKED_GROUPS = frozenset(("name", "decree", "self", "same", "ctx", "unit", "alias", "draft",
+                            "add", "annex", "bare", "form"))  # fmt: skip
 _HORIZONTAL = frozenset(" \t\u00a0\u3000")  # the spaces of _S
 
 
