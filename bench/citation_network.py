@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import hashlib
 import heapq
 import json
@@ -45,14 +46,14 @@ import tarfile
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from legigraph.errors import InputError
-from legigraph.link.citations import Citation, format_citation
+from legigraph.link.citations import Citation, Provision, format_citation
 from legigraph.link.citing import citable_text
 from legigraph.link.relative import Referent, family, is_context, referents
 from legigraph.link.resolve import LawIndex, LawRecord, read_law_index
@@ -97,17 +98,10 @@ _NAME_END = re.compile(r".*?(법률|시행령|시행규칙|법|령|규칙|규정
 Outcome = tuple[str, str, str, str]  # relation, kind, status, reason class
 
 
-@dataclass(frozen=True, slots=True)
-class Pending:
-    """A citation whose law resolved and whose provisions wait for the cited text."""
-
-    relation: str
-    kind: str
-    citing: str  # 법령ID of the citing statute
-    cited: str  # 법령ID of the cited statute
-    paths: tuple[str, ...]
-    labels: tuple[str, ...]
-    in_addenda: bool
+# A citation whose law resolved and whose provisions wait for the cited text: relation,
+# kind, 법령ID of the citing and of the cited statute, paths, labels, in addenda. A plain
+# tuple: a worker sends a great many of them, and tuples are the cheapest to pickle.
+Pending = tuple[str, str, str, str, tuple[str, ...], tuple[str, ...], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +121,7 @@ class Candidate:
     cited: LawRecord
     paths: tuple[str, ...]
     labels: tuple[str, ...]
+    sentence: str  # the citation in its context, as the sample shows it
 
 
 @dataclass
@@ -143,7 +138,7 @@ class FileResult:
     details: Counter[tuple[str, str]] = field(default_factory=Counter)
     edges: set[str] = field(default_factory=set)
     flags: Counter[str] = field(default_factory=Counter)
-    pending: list[Pending] = field(default_factory=list)
+    pending: Counter[Pending] = field(default_factory=Counter)
     candidates: list[Candidate] = field(default_factory=list)
     annexes: Counter[str] = field(default_factory=Counter)  # annex/form node → its citations
 
@@ -190,7 +185,14 @@ _STATE: list[_Worker] = []
 
 
 def init_worker(index_path: Path, scratch: Path, seed: int, keep: int) -> None:
+    _fewer_collections()
     _STATE[:] = [_Worker(_index(index_path), scratch, seed, keep)]
+
+
+def _fewer_collections() -> None:
+    """Collect cyclic garbage less often: a file makes some hundred thousand objects, none
+    of them in a cycle, and the default (a collection every 700) costs a tenth of a run."""
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
 
 
 def _index(index_path: Path) -> LawIndex:
@@ -200,15 +202,43 @@ def _index(index_path: Path) -> LawIndex:
 
 def sample_key(seed: int, member: str, provision: str, start: int) -> int:
     """A reproducible pseudo-random 64-bit key of one citation."""
-    digest = hashlib.blake2b(f"{seed}|{member}|{provision}|{start}".encode(), digest_size=8)
-    return int.from_bytes(digest.digest(), "big")
+    return sample_keys(seed, member)(provision, start)
+
+
+def sample_keys(seed: int, member: str) -> Callable[[str, int], int]:
+    """``sample_key`` of the citations of one file (the hash of its part said once)."""
+    common = hashlib.blake2b(f"{seed}|{member}|".encode(), digest_size=8)
+
+    def key(provision: str, start: int) -> int:
+        digest = common.copy()
+        digest.update(f"{provision}|{start}".encode())
+        return int.from_bytes(digest.digest(), "big")
+
+    return key
+
+
+_LABELS: dict[Provision, str] = {}
+
+
+def cited_labels(ref: Referent) -> tuple[str, ...]:
+    """The label of each provision ``ref`` cites (its path when it has none)."""
+    return tuple(_label(p) or path for p, path in zip(ref.provisions, ref.paths, strict=True))
+
+
+def _label(prov: Provision) -> str:
+    """``prov.label``, once per provision: a corpus cites the same ones again and again."""
+    if (label := _LABELS.get(prov)) is None:
+        if len(_LABELS) >= 1 << 17:
+            _LABELS.clear()  # a bound on the memory of a worker
+        label = _LABELS[prov] = prov.label
+    return label
 
 
 def unlinked(path: str, addendum: bool) -> str:
     """Why a provision path is not linked at all, or ""."""
     if addendum:
         return "부칙 provision: not linked"
-    if any(step.split("_")[1].split("-")[0] == "0" for step in path.split("/")):
+    if "_0" in path and any(step.split("_")[1].split("-")[0] == "0" for step in path.split("/")):
         return "context-relative provision (level 0): not linked"
     return ""
 
@@ -228,9 +258,19 @@ def check(
     return None
 
 
-def scan(member: str, source: Path | bytes) -> FileResult:
-    """Find and resolve the citations of one statute file (except the cross-law check)."""
+def scan_batch(batch: list[tuple[str, Path | bytes]], limits: dict[str, int]) -> list[FileResult]:
+    """``scan`` of each file of ``batch`` (one task of a worker process)."""
+    return [scan(member, source, limits) for member, source in batch]
+
+
+def scan(member: str, source: Path | bytes, limits: dict[str, int] | None = None) -> FileResult:
+    """Find and resolve the citations of one statute file (except the cross-law check).
+
+    ``limits``: per relation, the largest key that can still enter the sample (the
+    corpus's ``keep``-th smallest so far); no candidate is built above it.
+    """
     state = _STATE[0]
+    limits = limits or {}
     result = FileResult(member)
     try:
         law = read_member(member, source, state.scratch)
@@ -250,31 +290,37 @@ def scan(member: str, source: Path | bytes) -> FileResult:
         path=member,
     )
     date = str(meta.get("시행일자") or meta.get("공포일자") or "") or None
-    result.paths = frozenset(p.path for p in law.walk())
+    provisions = list(law.walk())
+    labels_of = {p.path: p.label for p in provisions}
+    result.paths = frozenset(labels_of)
     heaps: dict[str, list[tuple[int, int, Candidate]]] = {r: [] for r in RELATIONS}
     serial = 0
-    labels_of = {p.path: p.label for p in law.walk()}
     result.provisions = len(labels_of)
     fam = family(law, own.kind)
-    texts = [(p.path, citable_text(p)) for p in law.walk()]
+    texts = [(p.path, citable_text(p)) for p in provisions]
+    text_of = dict(texts)
+    key_of = sample_keys(state.seed, member)
     for path, cit, ref in referents(law, fam, texts):
         in_addenda = path.startswith("addendum_")
         relation = cit.relation
-        if relation == "self" and any(is_context(p) for p in cit.provisions):
-            relation = "self-context"
+        if relation == "self":
+            for prov in cit.provisions:
+                if is_context(prov):
+                    relation = "self-context"
+                    break
         found = resolve(cit, ref, relation, own, date, state.index, result, in_addenda)
         if found is None or ref is None:
             continue
         if relation == "self" and in_addenda:
             result.flags[SELF_IN_ADDENDA] += 1
-        record, paths, labels = found
-        key = sample_key(state.seed, member, path, cit.start)
+        record, paths = found
+        key = key_of(path, cit.start)
         heap = heaps[relation]
-        if len(heap) >= state.keep and -heap[0][0] <= key:
+        if key > limits.get(relation, key) or (len(heap) >= state.keep and -heap[0][0] <= key):
             continue  # not among the smallest keys: no candidate to build
         cand = Candidate(key, relation, cit.kind, member, path, labels_of[path], cit.start,
-                         cit.end, format_citation(cit), ref.rule, record, paths,
-                         labels)  # fmt: skip
+                         cit.end, format_citation(cit), ref.rule, record, paths, cited_labels(ref),
+                         context(text_of[path], cit.start, cit.end))  # fmt: skip
         serial += 1
         if len(heap) < state.keep:
             heapq.heappush(heap, (-key, serial, cand))
@@ -282,6 +328,18 @@ def scan(member: str, source: Path | bytes) -> FileResult:
             heapq.heapreplace(heap, (-key, serial, cand))
     result.candidates = [c for heap in heaps.values() for _, _, c in heap]
     return result
+
+
+def context(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` marked ⟦…⟧ with ``CONTEXT`` characters each side, spaces joined."""
+    sentence = (
+        text[max(0, start - CONTEXT) : start]
+        + "⟦"
+        + text[start:end]
+        + "⟧"
+        + text[end : end + CONTEXT]
+    )
+    return " ".join(sentence.split())
 
 
 def resolve(  # noqa: C901 - one branch per citation form, as the linker it measures
@@ -293,8 +351,8 @@ def resolve(  # noqa: C901 - one branch per citation form, as the linker it meas
     index: LawIndex,
     result: FileResult,
     in_addenda: bool,
-) -> tuple[LawRecord, tuple[str, ...], tuple[str, ...]] | None:
-    """Count one citation; the cited record and provisions when its law resolved."""
+) -> tuple[LawRecord, tuple[str, ...]] | None:
+    """Count one citation; the cited record and provision paths when its law resolved."""
     kind = cit.kind
 
     result.in_addenda += in_addenda
@@ -345,28 +403,29 @@ def resolve(  # noqa: C901 - one branch per citation form, as the linker it meas
         result.annexes[f"{record.law_id}|{what}|{number}"] += 1
         if record.law_id != own.law_id:
             result.edges.add(record.law_id)
-        return record, (), ()
+        return record, ()
     if not cit.provisions:
         count("resolved", "no provisions (a law alone): linked to the law")
         if record.law_id != own.law_id:
             result.edges.add(record.law_id)
-        return record, (), ()
+        return record, ()
     paths = ref.paths
-    labels = tuple(p.label or path for p, path in zip(ref.provisions, paths, strict=True))
     for path in paths:
         if why := unlinked(path, cit.addendum):
             count("unresolved", why)
             return None
     if record is not own:
-        result.pending.append(
-            Pending(rel, kind, result.law_id, record.law_id, paths, labels, in_addenda)
-        )
-        return record, paths, labels
-    if missing := check(paths, labels, result.paths):
+        labels = cited_labels(ref)
+        result.pending[rel, kind, result.law_id, record.law_id, paths, labels, in_addenda] += 1
+        return record, paths
+    own_paths = result.paths
+    if not all(path in own_paths for path in paths) and (
+        missing := check(paths, cited_labels(ref), own_paths)
+    ):
         count("unresolved", missing[0], f"「{own.name}」 {missing[1]}")
         return None
     count("resolved", CHECKED)
-    return record, paths, labels
+    return record, paths
 
 
 # --- the whole corpus ------------------------------------------------------------------
@@ -374,8 +433,16 @@ def resolve(  # noqa: C901 - one branch per citation form, as the linker it meas
 
 @dataclass
 class Totals:
-    """The corpus counts, merged from the file results."""
+    """The corpus counts, merged from the file results.
 
+    A citation of another statute is checked as soon as that statute's text is at hand
+    (``pending`` keeps the rest until ``settle``). ``limits`` is, per relation, the largest
+    key among the ``keep`` smallest so far: what the workers need to build no candidate
+    that cannot enter the sample.
+    """
+
+    index: LawIndex
+    keep: int  # the candidates of a relation with the smallest keys are a uniform sample
     files: int = 0
     failed: Counter[str] = field(default_factory=Counter)
     failed_files: list[str] = field(default_factory=list)
@@ -387,14 +454,13 @@ class Totals:
     edges: set[tuple[str, str]] = field(default_factory=set)
     self_loops: set[str] = field(default_factory=set)
     texts: dict[str, frozenset[str]] = field(default_factory=dict)
-    pending: list[Pending] = field(default_factory=list)
+    pending: Counter[Pending] = field(default_factory=Counter)
     candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    limits: dict[str, int] = field(default_factory=dict)
     annexes: Counter[str] = field(default_factory=Counter)  # annex/form node → its citations
-    keep: int = 0  # the candidates of a relation with the smallest keys are a uniform sample
 
-    def add(self, r: FileResult, keep: int) -> None:
+    def add(self, r: FileResult) -> None:
         self.files += 1
-        self.keep = keep
         if r.error:
             self.failed[r.error.split(":")[0]] += 1
             self.failed_files.append(f"{r.member}: {r.error}")
@@ -408,39 +474,40 @@ class Totals:
         self.annexes.update(r.annexes)
         if any(o[0] == "self" and o[2] == "resolved" for o in r.outcomes):
             self.self_loops.add(r.law_id)
-        self.texts[r.member] = frozenset(sys.intern(p) for p in r.paths)
-        self.pending.extend(
-            Pending(
-                p.relation,
-                p.kind,
-                p.citing,
-                sys.intern(p.cited),
-                tuple(map(sys.intern, p.paths)),
-                tuple(map(sys.intern, p.labels)),
-                p.in_addenda,
-            )
-            for p in r.pending
-        )
+        self.texts[r.member] = frozenset(map(sys.intern, r.paths))
+        for p, n in r.pending.items():
+            if self.index.by_id[p[3]].path in self.texts:
+                self._check(p, n)
+            else:
+                self.pending[p] += n
+        keep = self.keep
         for cand in r.candidates:
             pool = self.candidates.setdefault(cand.relation, [])
             pool.append(cand)
             if len(pool) > 4 * keep:
                 pool[:] = heapq.nsmallest(keep, pool, key=lambda c: c.key)
+                self.limits[cand.relation] = pool[-1].key
 
-    def settle(self, index: LawIndex) -> None:
-        """Check the provisions of the citations of other statutes against their texts."""
-        for p in self.pending:
-            record = index.by_id[p.cited]
-            text = self.texts.get(record.path)
-            if missing := check(p.paths, p.labels, text):
-                self.outcomes[p.relation, p.kind, "unresolved", missing[0]] += 1
-                self.details[missing[0], f"「{record.name}」 {missing[1]}"] += 1
-                self.flags[MISSING_IN_ADDENDA] += p.in_addenda
-                continue
-            reason = CHECKED if text is not None else UNCHECKED
-            self.outcomes[p.relation, p.kind, "resolved", reason] += 1
-            if p.citing != p.cited:
-                self.edges.add((p.citing, p.cited))
+    def _check(self, p: Pending, n: int) -> None:
+        """Count ``n`` citations ``p`` against the cited statute's text."""
+        relation, kind, citing, cited, paths, labels, in_addenda = p
+        record = self.index.by_id[cited]
+        text = self.texts.get(record.path)
+        if missing := check(paths, labels, text):
+            self.outcomes[relation, kind, "unresolved", missing[0]] += n
+            self.details[missing[0], f"「{record.name}」 {missing[1]}"] += n
+            self.flags[MISSING_IN_ADDENDA] += in_addenda * n
+            return
+        reason = CHECKED if text is not None else UNCHECKED
+        self.outcomes[relation, kind, "resolved", reason] += n
+        if citing != cited:
+            self.edges.add((citing, cited))
+
+    def settle(self) -> None:
+        """Check the citations of statutes whose text came after them (or never came)."""
+        for p, n in self.pending.items():
+            self._check(p, n)
+        self.pending.clear()
 
     def resolved(self, cand: Candidate) -> bool:
         if cand.relation == "self" or not cand.paths:
@@ -448,31 +515,48 @@ class Totals:
         return check(cand.paths, cand.labels, self.texts.get(cand.cited.path)) is None
 
 
+BATCH = 8  # files per task of a worker process
+GC_THRESHOLD = 20_000  # allocations between collections of the youngest generation
+
+
 def run(root: Path, index_path: Path, seed: int, keep: int, jobs: int) -> Totals:
+    _fewer_collections()
+    totals = Totals(_index(index_path), keep)
     with tempfile.TemporaryDirectory(prefix="citation-network-") as tmp:
-        totals = _scan_all(root, (index_path, Path(tmp), seed, keep), jobs)
-    totals.settle(_index(index_path))
+        _scan_all(root, (index_path, Path(tmp), seed, keep), jobs, totals)
+    totals.settle()
     return totals
 
 
-def _scan_all(root: Path, setup: tuple[Path, Path, int, int], jobs: int) -> Totals:
-    totals, keep = Totals(), setup[3]
+def _batches(root: Path) -> Iterator[list[tuple[str, Path | bytes]]]:
+    batch: list[tuple[str, Path | bytes]] = []
+    for item in members(root):
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _scan_all(root: Path, setup: tuple[Path, Path, int, int], jobs: int, totals: Totals) -> None:
     if jobs <= 1:
         init_worker(*setup)
         for member, source in members(root):
-            totals.add(scan(member, source), keep)
-    else:
-        with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=setup) as pool:
-            running: set[Future[FileResult]] = set()
-            for member, source in members(root):
-                running.add(pool.submit(scan, member, source))
-                if len(running) >= 8 * jobs:
-                    done, running = wait(running, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        totals.add(fut.result(), keep)
-            for fut in running:
-                totals.add(fut.result(), keep)
-    return totals
+            totals.add(scan(member, source, totals.limits))
+        return
+    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=setup) as pool:
+        running: set[Future[list[FileResult]]] = set()
+        for batch in _batches(root):
+            running.add(pool.submit(scan_batch, batch, dict(totals.limits)))
+            if len(running) >= 2 * jobs:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    for result in fut.result():
+                        totals.add(result)
+        for fut in running:
+            for result in fut.result():
+                totals.add(result)
 
 
 # --- the sample --------------------------------------------------------------------------
@@ -500,34 +584,10 @@ def choose(
     return chosen
 
 
-def sample_rows(root: Path, chosen: list[Candidate]) -> list[dict[str, str]]:
-    """The sample as TSV rows; the cited sentences are read again from the corpus."""
-    wanted: dict[str, set[str]] = {}
-    for c in chosen:
-        wanted.setdefault(c.member, set()).add(c.provision)
-    texts: dict[tuple[str, str], str] = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        for member, source in members(root):
-            if member in wanted:
-                law = read_member(member, source, Path(scratch))
-                texts.update(
-                    ((member, p.path), citable_text(p))
-                    for p in law.walk()
-                    if p.path in wanted[member]
-                )
-                del wanted[member]
-            if not wanted:
-                break
+def sample_rows(chosen: list[Candidate]) -> list[dict[str, str]]:
+    """The sample as TSV rows."""
     rows = []
     for c in chosen:
-        text = texts[c.member, c.provision]
-        sentence = (
-            text[max(0, c.start - CONTEXT) : c.start]
-            + "⟦"
-            + text[c.start : c.end]
-            + "⟧"
-            + text[c.end : c.end + CONTEXT]
-        )
         rows.append(
             {
                 "id": f"{c.key:016x}",
@@ -535,7 +595,7 @@ def sample_rows(root: Path, chosen: list[Candidate]) -> list[dict[str, str]]:
                 "kind": c.kind,
                 "citing_file": c.member,
                 "citing_provision": c.label,
-                "sentence": " ".join(sentence.split()),
+                "sentence": c.sentence,
                 "citation": c.citation,
                 "cited_law_id": c.cited.law_id,
                 "cited_name": c.cited.name,
@@ -627,7 +687,9 @@ def summary(totals: Totals, wall: float) -> dict[str, Any]:
         "by_kind": dict(by_kind.most_common()),
         "by_relation_kind_status": _by3(out),
         "reasons": {s: dict(c.most_common()) for s, c in reasons.items()},
-        "not_resolved_by_relation": {r: dict(c.most_common()) for r, c in not_resolved.items()},
+        "not_resolved_by_relation": {
+            r: dict(not_resolved[r].most_common()) for r in RELATIONS if r in not_resolved
+        },
         "unknown_names_by_ending": dict(unknown.most_common()),
         "flags": dict(totals.flags),
         "examples": examples,
@@ -724,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(chosen) < args.sample:
         print(f"warning: only {len(chosen)} resolved citations could be sampled", file=sys.stderr)
     relative = choose(totals, args.relative_sample, RELATIVE_SAMPLED, args.relative_seed)
-    rows = sample_rows(args.path, chosen + relative)
+    rows = sample_rows(chosen + relative)
     write_sample(args.sample_out, rows[: len(chosen)])
     if relative:
         write_sample(args.relative_out, rows[len(chosen) :])

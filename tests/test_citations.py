@@ -254,3 +254,46 @@ def test_canonical_citation_found_in_prose(
     hits = [c for c in found if c.start == start]
     assert hits and hits[0].end == start + len(x), (text, found)
     _same(hits[0], made)
+
+
+# --- the prefilter of the search loop ------------------------------------------------
+
+SAMPLES = [
+    ROOT / "docs" / "linking-sample.tsv",
+    *sorted((ROOT / "tests" / "linking").glob("*.tsv")),
+]
+
+
+def _sample_sentences() -> list[str]:
+    out = []
+    for path in SAMPLES:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if "sentence" not in (header := lines[0].split("\t")):
+            continue
+        at = header.index("sentence")
+        out += [line.split("\t")[at].replace("⟦", "").replace("⟧", "") for line in lines[1:]]
+    return out
+
+
+def test_prefilter_marks_every_branch_of_the_grammar() -> None:
+    """A branch added to the grammar needs its mark in ``citations._MARKS``."""
+    from legigraph.link import citations
+
+    assert set(citations._PREFIX.groupindex) <= citations._MARKED_GROUPS
+
+
+def test_prefilter_drops_no_citation_of_the_samples() -> None:
+    texts = _sample_sentences() + [row["text"] for row in _rows()]
+    assert len(texts) > 800
+    found = 0
+    for text in texts:
+        fast = find_citations(text)
+        assert fast == find_citations(text, prefilter=False), text
+        found += len(fast)
+    assert found > len(texts)
+
+
+@given(st.text() | SOUP | HANGUL)
+@settings(max_examples=600)
+def test_prefilter_finds_what_the_full_search_finds(text: str) -> None:
+    assert find_citations(text) == find_citations(text, prefilter=False)

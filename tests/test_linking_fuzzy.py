@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+
 import pytest
 
-from legigraph.link.fuzzy import words
+from legigraph.link.fuzzy import _letters_bound, words
 from legigraph.link.resolve import read_law_index
 from legigraph.link.resolver import with_tables
 from tests.conftest import ROOT
@@ -71,3 +73,14 @@ def test_words_drop_particles() -> None:
 def test_an_exact_name_says_so() -> None:
     res = INDEX.resolve("민법", "2025-01-01")
     assert res.status == "resolved" and res.rule == "name" and res.record is not None
+
+
+def test_the_letters_bound_is_never_below_quick_ratio() -> None:
+    """The bound that skips a rival before ``quick_ratio`` never skips one it would keep."""
+    names = sorted({"".join(words(r.name)) for recs in INDEX.by_name.values() for r in recs})
+    names = [n for n in names if n][:400]
+    pairs = [(a, b) for a in names[::7] for b in names if abs(len(a) - len(b)) <= 4]
+    assert len(pairs) > 5000
+    for a, b in pairs:
+        exact = difflib.SequenceMatcher(None, a, b).quick_ratio()
+        assert _letters_bound(a, b, frozenset(a), frozenset(b)) >= exact, (a, b)

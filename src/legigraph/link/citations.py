@@ -184,26 +184,32 @@ _RELATIONS = {"decree": "decree", "self": "self", "same": "same-law"}  # by _PRE
 _TOP = Provision(0, None, 0, 0)
 _SAME_ARTICLE = Provision(0)
 _SAME_PARAGRAPH = Provision(0, None, 0)
+_SELF_HEADS = {  # 제N조, 안 제N조, 부칙 제N조: the citing text's own provisions
+    kind: _Head(None, "self", _TOP, addendum=kind == "add", draft=kind == "draft")
+    for kind in ("bare", "draft", "add")
+}
 
 
 def _element(text: str, pos: int, above: Provision, first: bool) -> tuple[Provision, int] | None:
     """The provision written at ``pos``; the levels left out are those of ``above``."""
+    # One Provision per element: the levels written (from the highest one: article,
+    # paragraph or item) and, above them, the levels of ``above``.
     if (m := _ELEM.match(text, pos)) and m.end() > pos:
-        a, ab, p, i, ib = (int(g) if g else None for g in m.group("a", "ab", "p", "i", "ib"))
-        new, level = Provision(a or 0, ab, p, i, ib, m.group("s")), 0 if a else 1 if p else 2
-    elif not first and above.item is not None and (m := _SUB.match(text, pos)):
-        new, level = Provision(0, subitem=m.group("s")), 3
-    else:
-        return None
-    merged = Provision(
-        above.article if level > 0 else new.article,
-        above.article_branch if level > 0 else new.article_branch,
-        above.paragraph if level > 1 else new.paragraph,
-        above.item if level > 2 else new.item,
-        above.item_branch if level > 2 else new.item_branch,
-        new.subitem,
-    )
-    return merged, m.end()
+        ga, gab, gp, gi, gib, sub = m.group("a", "ab", "p", "i", "ib", "s")
+        p = int(gp) if gp else None
+        i = int(gi) if gi else None
+        ib = int(gib) if gib else None
+        if ga and (a := int(ga)):
+            return Provision(a, int(gab) if gab else None, p, i, ib, sub), m.end()
+        if p:
+            return Provision(above.article, above.article_branch, p, i, ib, sub), m.end()
+        merged = Provision(above.article, above.article_branch, above.paragraph, i, ib, sub)
+        return merged, m.end()
+    if not first and above.item is not None and (m := _SUB.match(text, pos)):
+        merged = Provision(above.article, above.article_branch, above.paragraph, above.item,
+                           above.item_branch, m.group("s"))  # fmt: skip
+        return merged, m.end()
+    return None
 
 
 def _range_end(text: str, pos: int, start: Provision) -> tuple[Provision, int] | None:
@@ -244,8 +250,7 @@ def _head(text: str, m: re.Match[str]) -> tuple[_Head, int]:
     kind = m.lastgroup or "bare"
     word, end = _SPACES.sub(" ", m.group(kind)), m.end()
     if kind in ("bare", "draft", "add"):
-        head = _Head(None, "self", _TOP, addendum=kind == "add", draft=kind == "draft")
-        return head, m.start() if kind == "bare" else end
+        return _SELF_HEADS[kind], m.start() if kind == "bare" else end
     if kind == "ctx":
         paragraph = m.group("unit") == "항"
         relation = "same-paragraph" if paragraph else "same-article"
@@ -320,11 +325,48 @@ def _cite(
     return citation, end, carry
 
 
-def find_citations(text: str) -> list[Citation]:
-    """Every citation in ``text``, in order and non-overlapping; never raises."""
+# The prefilter of the search loop. Every head that ``_PREFIX`` reads holds one of these
+# marks (by its group: name 「; decree 법, 령 or 규칙; self, same and alias a law word; ctx
+# 같은/이/동 조 or 항; draft, add and bare 제 and a number; annex 별표; form 별지), and what
+# stands before the mark in the head is a word of Hangul, spaces and a word of Hangul
+# (같은 법, 이 법, 안 제3조, 부칙 제2조, 대통령령, 수도법 시행령). So no head starts before
+# the Hangul words that lead to the first mark at or after a position, nor anywhere in a
+# text that has none: ``_PREFIX`` (the costly search: it tries every branch at every word)
+# searches only from there. A new branch of ``_PREFIX`` needs its group here and its mark
+# (tests/test_citations.py checks the groups and compares the two searches).
+_MARKS = re.compile(rf"「|법|영|령|규칙|조례|별표|별지|제{_S}[0-9]|(?:같은|이|동){_S}[조항]")
+_MARKED_GROUPS = frozenset(("name", "decree", "self", "same", "ctx", "unit", "alias", "draft",
+                            "add", "annex", "bare", "form"))  # fmt: skip
+_HORIZONTAL = frozenset(" \t\u00a0\u3000")  # the spaces of _S
+
+
+def _head_from(text: str, pos: int) -> int:
+    """Where a head at or after ``pos`` can start at the earliest; -1: nowhere."""
+    if (mark := _MARKS.search(text, pos)) is None:
+        return -1
+    i = mark.start()
+    while i > pos and "가" <= text[i - 1] <= "힣":
+        i -= 1
+    while i > pos and text[i - 1] in _HORIZONTAL:
+        i -= 1
+    while i > pos and "가" <= text[i - 1] <= "힣":
+        i -= 1
+    return i
+
+
+def find_citations(text: str, prefilter: bool = True) -> list[Citation]:
+    """Every citation in ``text``, in order and non-overlapping; never raises.
+
+    ``prefilter=False`` searches every position (the reference the prefilter is tested
+    against).
+    """
     found: list[Citation] = []
     pos = 0
-    while (m := _PREFIX.search(text, pos)) is not None:
+    while True:
+        if prefilter and (pos := _head_from(text, pos)) < 0:
+            break
+        if (m := _PREFIX.search(text, pos)) is None:
+            break
         head, end = _head(text, m)
         start, first = m.start(), True
         while True:

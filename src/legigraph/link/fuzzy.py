@@ -63,7 +63,9 @@ class FuzzyIndex:
         self.names = names  # normalise_name key → the name as written
         self.skeleton: dict[str, set[str]] = {}
         self.shorter: dict[str, set[str]] = {}
-        self.by_kind: dict[str, list[tuple[str, str]]] = {}  # the names of each kind of law
+        # the names of each kind of law by length: (joined name, key, its letters); the
+        # rivals of a name are within 4 letters of it
+        self.by_size: dict[str, dict[int, list[tuple[str, str, frozenset[str]]]]] = {}
         self.cache: dict[str, FuzzyMatch] = {}
         for key, written in names.items():
             w = words(written)
@@ -72,7 +74,9 @@ class FuzzyIndex:
             self.skeleton.setdefault("".join(w), set()).add(key)
             for i in range(len(w) - 1):  # never the last word
                 self.shorter.setdefault("".join(w[:i] + w[i + 1 :]), set()).add(key)
-            self.by_kind.setdefault(_kind("".join(w)), []).append(("".join(w), key))
+            joined = "".join(w)
+            sized = self.by_size.setdefault(_kind(joined), {}).setdefault(len(joined), [])
+            sized.append((joined, key, frozenset(joined)))
 
     def match(self, name: str) -> FuzzyMatch:
         """The one name of the index ``name`` is a loose spelling of, if there is one."""
@@ -106,9 +110,11 @@ class FuzzyIndex:
         near = []
         matcher = difflib.SequenceMatcher(None, "", joined)  # seq2 is analysed once
         floor = CLOSE - MARGIN
-        for other, key in self.by_kind.get(kind, []):
-            if abs(len(other) - len(joined)) > 4:
-                continue
+        mine, size, sized = frozenset(joined), len(joined), self.by_size.get(kind, {})
+        rivals = (r for n in range(size - 4, size + 5) for r in sized.get(n, ()))
+        for other, key, letters in rivals:
+            if _letters_bound(other, joined, letters, mine) < floor:
+                continue  # not even quick_ratio's bound can reach the floor
             matcher.set_seq1(other)
             if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
                 continue
@@ -122,6 +128,16 @@ class FuzzyIndex:
         if near and near[0][0] >= CLOSE:
             return FuzzyMatch(None, tuple(k for _, k, _ in near), "several similar names")
         return FuzzyMatch(None, (), "")
+
+
+def _letters_bound(a: str, b: str, in_a: frozenset[str], in_b: frozenset[str]) -> float:
+    """An upper bound of ``SequenceMatcher(None, a, b).quick_ratio()``, by sets of letters.
+
+    quick_ratio counts the letters the two share (with repeats): at most the length of
+    either less one for each letter the other lacks.
+    """
+    shared = min(len(a) - len(in_a - in_b), len(b) - len(in_b - in_a))
+    return 2.0 * shared / (len(a) + len(b))
 
 
 def _kind(joined: str) -> str:

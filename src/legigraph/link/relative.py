@@ -260,14 +260,14 @@ class Scope:
 
     def law_of(self, cit: Citation) -> tuple[str | None, str, bool]:
         """The law ``cit`` names, the rule, and whether it resolved (False: no antecedent)."""
-        rel, word = cit.relation, _SPACE.sub(" ", cit.law or "")
-        fam = self.family
+        rel = cit.relation
         if rel == "explicit":
             return cit.law, "name", True
         if rel == "self":
             if self.amending is not None and cit.law is None:
                 return self.amending, "amended-law", True  # 제5조 중 "…"을: the amended law's
             return None, "self", True
+        word, fam = _SPACE.sub(" ", cit.law or ""), self.family
         if rel == "same-law":
             name = self._same(word)
             return name, "same-law", name is not None
@@ -329,7 +329,7 @@ class Scope:
         paths = []
         for n, prov in enumerate(provisions):
             if not is_context(prov):
-                paths.append(prov.path)
+                paths.append(_path(prov))
             elif law is None:
                 paths.append(_context_path(prov, context))
             elif above is not None and above.law == law and above.provisions:
@@ -353,9 +353,25 @@ class Scope:
             self.last = ref  # not 이 조 of (이하 이 조에서 "…"라 한다)
 
 
+_PATHS: dict[Provision, str] = {}
+
+
+def _path(prov: Provision) -> str:
+    """``prov.path``, once per provision: a statute cites the same ones again and again."""
+    if (path := _PATHS.get(prov)) is None:
+        if len(_PATHS) >= 1 << 16:
+            _PATHS.clear()  # a bound on the memory
+        path = _PATHS[prov] = prov.path
+    return path
+
+
 def _article_of(path: str) -> str:
-    prefix, _ = _article_prefix(path)
-    return "/".join(prefix)
+    """``path`` up to its (last) article step: what ``_article_prefix`` keeps, joined."""
+    at = path.rfind("/art_") + 1 or (0 if path.startswith("art_") else -1)
+    if at < 0:
+        return path
+    end = path.find("/", at)
+    return path if end < 0 else path[:end]
 
 
 def referents(

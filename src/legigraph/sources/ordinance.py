@@ -98,6 +98,8 @@ def _label(parent: Provision | None, step: str, number: str) -> str:
 
 
 def _strip_markers(text: str) -> tuple[str, list[str]]:
+    if "<" not in text:  # every marker opens with "<": most lines have none
+        return text.strip(), []
     markers = [f"{m.group(1)} {m.group(2).strip()}" for m in _MARKER.finditer(text)]
     return _MARKER.sub("", text).strip(), markers
 
@@ -116,13 +118,14 @@ def read_law_bytes(path: Path, raw: bytes) -> LawText:
         raise InputError(path, "not valid UTF-8", "save the file as UTF-8") from err
     meta, body, first_line = _split_front_matter(path, nfc(text))
     title = str(meta.get("자치법규명") or meta.get("제목") or meta.get("법령명") or "").strip()
+    if has_decomposed_hangul("\n".join(body)):  # one look for the whole text, then the line
+        offset = next(n for n, line in enumerate(body) if has_decomposed_hangul(line))
+        raise InputError(path, "decomposed (NFD) Hangul", "normalise to NFC", first_line + offset)
     reader = _Reader(path)
     for offset, raw_line in enumerate(body):
         line = raw_line.rstrip()
-        if has_decomposed_hangul(line):
-            raise InputError(
-                path, "decomposed (NFD) Hangul", "normalise to NFC", first_line + offset
-            )
+        if not line:
+            continue  # a blank line: nothing to read (about half the lines of a file)
         if not title and line.strip().startswith("# "):
             title = line.strip()[2:].strip()
         reader.line(first_line + offset, line)
@@ -170,19 +173,15 @@ class _Reader:
 
     def line(self, lineno: int, line: str) -> None:
         stripped = line.strip()
-        if not stripped or stripped.startswith("# "):
+        if not stripped:
             return
-        if stripped.startswith("## ") and "부칙" in stripped:
-            self.in_addenda = True
-            self.article = self.para = self.item = None
+        if stripped[0] == "#" and self.heading(stripped):
             return
-        if stripped.startswith(("## ", "### ", "#### ")):
-            return  # 편/장/절 headings: structure above articles is not modelled yet
         if self.in_addenda:
             self.addendum_line(lineno, stripped)
             self.previous = stripped
             return
-        match = _ARTICLE.match(stripped)
+        match = _ARTICLE.match(stripped) if stripped[0] == "#" else None
         if match:
             number = match.group(1) + (f"-{match.group(2)}" if match.group(2) else "")
             label = _label(None, "art", number)
@@ -202,13 +201,24 @@ class _Reader:
             self.article = Provision("preamble", "preamble", PREAMBLE, "", line=lineno)
             self.provisions.append(self.article)
             self.seen["preamble"] = lineno
-        if self.article.kind == "preamble" or "\t" in _indent(line):
+        if self.article.kind == "preamble" or (line[:1].isspace() and "\t" in _indent(line)):
             # Lines indented with a tab continue the provision above them: the notes,
             # tables and quoted old wording that legalize-kr indents, whose "1." or "가."
             # are not items of the law.
             self.append(self.item or self.para or self.article, stripped)
             return
         self.structured_line(lineno, line, stripped)
+
+    def heading(self, stripped: str) -> bool:
+        """Read a # line above the articles (the title, 편/장/절, ## 부칙); False: not one."""
+        if stripped.startswith("# "):
+            return True
+        if stripped.startswith("## ") and "부칙" in stripped:
+            self.in_addenda = True
+            self.article = self.para = self.item = None
+            return True
+        # 편/장/절 headings: structure above articles is not modelled yet
+        return stripped.startswith(("## ", "### ", "#### "))
 
     def structured_line(self, lineno: int, line: str, stripped: str) -> None:
         article = self.article
