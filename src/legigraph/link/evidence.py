@@ -26,6 +26,7 @@ from rdflib.term import Node
 
 from legigraph.model import ids
 from legigraph.model.namespaces import LG
+from legigraph.model.triples import node_line
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def resolution_triples(ev: Evidence) -> list[tuple[URIRef, URIRef, Node]]:
 
 def resolution_lines(ev: Evidence) -> list[str]:
     """The same triples as N-Triples lines (without the line break)."""
-    return [f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in resolution_triples(ev)]
+    return [node_line(t) for t in resolution_triples(ev)]
 
 
 def rule_of(relative: str, name: str) -> str:

@@ -32,6 +32,7 @@ from legigraph.link.resolver import Resolver, former_name_iri
 from legigraph.model import ids
 from legigraph.model.namespaces import LG, SCHEMA
 from legigraph.model.text import nfc
+from legigraph.model.triples import node_line
 
 Triple = tuple[URIRef, URIRef, Node]
 MINE = "python -m legigraph.link.mine"
@@ -94,8 +95,7 @@ def table_triples(aliases: Iterable[Alias], digest: str, software: str) -> list[
 
 def table_lines(aliases: Iterable[Alias], digest: str, software: str) -> list[str]:
     """The same triples as N-Triples lines (without the line break)."""
-    triples = table_triples(aliases, digest, software)
-    return [f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples]
+    return [node_line(t) for t in table_triples(aliases, digest, software)]
 
 
 def ingest_lines(index: LawIndex, laws: set[str]) -> tuple[list[str], int]:

@@ -2,7 +2,8 @@
 
 The model (``model.provisions`` …) yields plain triples: IRIs as ``Iri`` (a ``str`` minted
 by ``model.ids``, not checked again) and literals as ``Lit``. One mapping, several
-writers: ``nt_line`` writes N-Triples text (the national ingest's bulk load),
+writers: ``nt_line`` writes N-Triples text (the national ingest's bulk load; ``node_line``
+the same for rdflib triples),
 ``add_to`` adds to an rdflib graph (the bill build, the linker, the history), and
 ``NTriplesSink`` is an rdflib graph that writes what is added as N-Triples text. Making
 rdflib terms costs more than the text they end as, hence the plain forms.
@@ -70,6 +71,12 @@ def nt_line(triple: Triple) -> str:
     return f"<{s}> <{p}> {nt_term(o)} ."
 
 
+def node_line(triple: tuple[Node, Node, Node]) -> str:
+    """An rdflib triple as an N-Triples line, without the line break (``nt_term`` each)."""
+    s, p, o = triple
+    return f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ."
+
+
 def rdflib_term(term: Term) -> Node:
     """``term`` as an rdflib term."""
     if isinstance(term, Lit):
@@ -95,7 +102,6 @@ class NTriplesSink(Graph):
         self.written = 0
 
     def add(self, triple: Any) -> NTriplesSink:
-        s, p, o = triple
-        self.out.write(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n")
+        self.out.write(node_line(triple) + "\n")
         self.written += 1
         return self
