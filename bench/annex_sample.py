@@ -26,7 +26,6 @@ from pathlib import Path
 from linking_eval import key, members
 
 from legigraph.errors import InputError
-from legigraph.ingest.statute import annexed
 from legigraph.link.citations import format_citation
 from legigraph.link.citing import citable_text
 from legigraph.link.relative import family, referents
@@ -51,7 +50,7 @@ def draw(source: Path, size: int, seed: int) -> list[dict[str, str]]:
         by_path = dict(texts)
         kind_of_law = str(law.meta.get("법령구분") or "")
         for path, cit, ref in referents(law, family(law, kind_of_law), texts):
-            if not annexed(cit) or ref is None:
+            if not cit.annexed or ref is None:
                 continue
             kind = "form" if cit.form is not None else "annex"
             k = key(seed, name, path, cit.start)

@@ -13,7 +13,6 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from legigraph.ingest.statute import annexed
 from legigraph.link.citing import citable_text
 from legigraph.link.relative import family, referents
 from legigraph.sources.ordinance import read_law_bytes
@@ -51,7 +50,7 @@ def test_each_row_is_read_as_checked(corpus_dir: Path) -> None:
         found = {
             (path, cit.start): (cit, ref)
             for path, cit, ref in referents(law, family(law, str(law.meta.get("법령구분"))), texts)
-            if annexed(cit)
+            if cit.annexed
         }
         for row in rows:
             cit, ref = found.get((row["citing_provision"], int(row["start"])), (None, None))

@@ -152,12 +152,12 @@ def parse_statute(item: tuple[str, bytes], ordinance: bool = False) -> Parsed:
             continue
         if ref is None:
             parsed.references[cit.relation, "no referent"] += 1
-        elif ref.law is None and annexed(cit):  # 별표 1과 같다: the statute's own annex node
+        elif ref.law is None and cit.annexed:  # 별표 1과 같다: the statute's own annex node
             parsed.pending.append((cit, ids.provision_iri(str(work), path), "self", ""))
         elif ref.law is None:  # within the statute: counted, not written (docs/linking.md)
             inside = not cit.addendum and own.issuperset(ref.paths)
             parsed.references[cit.relation, "internal" if inside else "internal, not found"] += 1
-        elif cit.relation == "decree" and not cit.provisions and not annexed(cit):
+        elif cit.relation == "decree" and not cit.provisions and not cit.annexed:
             parsed.references[cit.relation, "delegation by description"] += 1
         else:
             former = cit.relation == "explicit" and names_former(by_path[path], cit.start, cit.end)
@@ -166,11 +166,6 @@ def parse_statute(item: tuple[str, bytes], ordinance: bool = False) -> Parsed:
             sub = ids.provision_iri(str(work), path)
             parsed.pending.append((named, sub, cit.relation, ref.rule))
     return parsed
-
-
-def annexed(cit: Citation) -> bool:
-    """Whether ``cit`` cites an annex (별표) or a form (별지 서식), or a part of one."""
-    return cit.annex is not None or cit.form is not None
 
 
 def front_matter_line(blob: bytes, key: str) -> int:

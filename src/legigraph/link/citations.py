@@ -165,6 +165,11 @@ class Citation:
     form: str | None = None
     former: bool = False  # the words around name the law as it was (link.aliases.names_former)
 
+    @property
+    def annexed(self) -> bool:
+        """Whether it cites an annex (별표) or a form (별지 서식), or a part of one."""
+        return self.annex is not None or self.form is not None
+
 
 @dataclass(frozen=True)
 class _Head:

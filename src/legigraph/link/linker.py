@@ -365,10 +365,9 @@ def resolve_one(
         return CitationRow(where, str(sub), cit.text, "resolved", targets[0], reason, ev,
                            tuple(targets))  # fmt: skip
 
-    annexed = cit.annex is not None or cit.form is not None
     if cit.draft:
         return row("skipped", "", "a provision of a bill, not of a law")
-    if cit.relation == "self" and not annexed:
+    if cit.relation == "self" and not cit.annexed:
         return row("internal", "", "a provision of the citing ordinance itself")
     res = _law_of(cit, last, index, date, str(sub))
     if res.record is None:
@@ -376,7 +375,7 @@ def resolve_one(
     record, res_rule, candidates = res.record, res.rule, res.candidates
     why = f"{record.law_id}: {res.reason}"
     work = _work(record)
-    if annexed:
+    if cit.annexed:
         return _annex_row(cit, record, texts, why, row, resolved)
     if not cit.provisions:
         return resolved([str(work)], why, record), record
