@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from legigraph.link.citations import Citation, Provision, find_citations
 from legigraph.model.records import LawText
@@ -353,16 +354,10 @@ class Scope:
             self.last = ref  # not 이 조 of (이하 이 조에서 "…"라 한다)
 
 
-_PATHS: dict[Provision, str] = {}
-
-
+@lru_cache(maxsize=1 << 16)
 def _path(prov: Provision) -> str:
     """``prov.path``, once per provision: a statute cites the same ones again and again."""
-    if (path := _PATHS.get(prov)) is None:
-        if len(_PATHS) >= 1 << 16:
-            _PATHS.clear()  # a bound on the memory
-        path = _PATHS[prov] = prov.path
-    return path
+    return prov.path
 
 
 def _article_of(path: str) -> str:

@@ -7,7 +7,12 @@ law.go.kr record's ``<별표단위>``).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
 from legigraph.model import ids
+
+_Key = list[tuple[str, int, int, int]]  # a path's steps: (kind, number, branch, repeat)
 
 
 def annex_title(iri: str, listed: dict[tuple[str, str], str] | None) -> str | None:
@@ -25,18 +30,33 @@ def range_members(first: str, last: str, known: frozenset[str] | None) -> list[s
     start, stop = _path_key(first), _path_key(last)
     if known is None or start is None or stop is None:
         return None
-    shape = [kind for kind, *_ in start]
-    if shape != [kind for kind, *_ in stop] or stop < start:
+    shape = tuple(kind for kind, *_ in start)
+    if shape != tuple(kind for kind, *_ in stop) or stop < start:
         return None
-    members = []
+    keys, paths = _ordered(known).get(shape, ([], []))
+    return paths[bisect_left(keys, start) : bisect_right(keys, stop)]
+
+
+@lru_cache(maxsize=256)
+def _ordered(known: frozenset[str]) -> dict[tuple[str, ...], tuple[list[_Key], list[str]]]:
+    """The paths of a text by their shape (the kinds of their steps), each list in order.
+
+    Once per text (a frozenset caches its hash): the ingest resolves tens of thousands of
+    ranges, many into the same large laws.
+    """
+    groups: dict[tuple[str, ...], list[tuple[_Key, str]]] = {}
     for path in known:
         key = _path_key(path)
-        if key is not None and [k for k, *_ in key] == shape and start <= key <= stop:
-            members.append((key, path))
-    return [path for _, path in sorted(members)]
+        if key is not None:
+            groups.setdefault(tuple(kind for kind, *_ in key), []).append((key, path))
+    out = {}
+    for shape, members in groups.items():
+        members.sort()
+        out[shape] = ([key for key, _ in members], [path for _, path in members])
+    return out
 
 
-def _path_key(path: str) -> list[tuple[str, int, int, int]] | None:
+def _path_key(path: str) -> _Key | None:
     """A path's steps as (kind, number, branch, repeat), to order paths of one level."""
     key = []
     for step in path.split("/"):
